@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_ticket: madoguchi ticket issue|show|void. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "app/out.h"
+#include "app/site.h"
+#include "core/i18n.h"
+#include "store/queue.h"
+
+static int run_issue(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	const char *prio_name = cli_get(call, "priority");
+	int prio = ticket_priority_parse(prio_name);
+	if (prio < 0) {
+		mdg_err_set(&err, MDG_ERR_USAGE,
+			    "--priority is one of elderly, disability, pregnant, child (not '%s')", prio_name);
+		return cli_fail(call, &err);
+	}
+	struct site site;
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	const char *lang = cli_get(call, "lang");
+	if (lang) {
+		bool offered = false;
+		for (size_t i = 0; i < site.cfg->n_languages; i++)
+			offered |= strcmp(site.cfg->languages[i], lang) == 0;
+		if (!offered) {
+			mdg_err_set(&err, MDG_ERR_INVALID, "language '%s' is not offered at this site", lang);
+			site_close(&site);
+			return cli_fail(call, &err);
+		}
+	}
+	struct ticket t;
+	struct queue_eta eta;
+	if (queue_issue(site.st, site.cfg, cli_get(call, "service"), (enum ticket_priority)prio, lang,
+			site_now(), &t, &eta, &err)) {
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		out_json_ticket(&j, "ticket", &t);
+		json_int(&j, "ahead", eta.ahead);
+		json_int(&j, "eta_min", eta.eta_min);
+		json_int(&j, "counters", eta.counters);
+		json_real(&j, "median_service_min", eta.median_service_min);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		/* The slip speaks the resident's language. */
+		i18n_set_language(t.lang);
+		char num[8], at[8];
+		ticket_format_number(t.service, t.number, num);
+		out_clock(t.issued_ms, at);
+		printf(_("Ticket %s  %s\n"), num, out_service_name(site.cfg, t.service, t.lang));
+		printf(ngettext("%d person ahead of you, about %d min.\n",
+				"%d people ahead of you, about %d min.\n", eta.ahead),
+		       eta.ahead, eta.eta_min);
+		printf(_("Issued at %s. Please wait until your number is called.\n"), at);
+	}
+	site_close(&site);
+	return 0;
+}
+
+static int run_show(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct site site;
+	const char *date = cli_get(call, "date");
+	if (date && !bizdate_valid(date)) {
+		mdg_err_set(&err, MDG_ERR_USAGE, "--date wants YYYY-MM-DD, not '%s'", date);
+		return cli_fail(call, &err);
+	}
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	struct ticket t;
+	if (queue_find(site.st, call->args[0], date, site_now(), &t, &err)) {
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		out_json_ticket(&j, "ticket", &t);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		char num[8], issued[8], called[8], ended[8];
+		ticket_format_number(t.service, t.number, num);
+		out_clock(t.issued_ms, issued);
+		out_clock(t.called_ms, called);
+		out_clock(t.ended_ms, ended);
+		const char *lang = out_language(site.cfg);
+		printf("%s  %s  %s  %s\n", num, t.bizdate, out_service_name(site.cfg, t.queue, lang),
+		       ticket_state_name(t.state));
+		printf(_("issued %s, first called %s, ended %s"), issued, called, ended);
+		if (t.counter)
+			printf(_(", counter %d"), t.counter);
+		if (t.priority != PRIO_NONE)
+			printf(_(", priority: %s"), ticket_priority_name(t.priority));
+		printf("\n");
+	}
+	site_close(&site);
+	return 0;
+}
+
+static int run_void(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct site site;
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	struct queue_action a = {
+		.op = TICKET_OP_VOID, .number = cli_get(call, "ticket"), .staff = cli_get(call, "staff"),
+		.reason = cli_get(call, "reason"),
+	};
+	struct ticket t;
+	if (queue_apply(site.st, site.cfg, &a, site_now(), &t, &err)) {
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	char num[8];
+	ticket_format_number(t.service, t.number, num);
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		out_json_ticket(&j, "ticket", &t);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		printf(_("Ticket %s voided.\n"), num);
+	}
+	site_close(&site);
+	return 0;
+}
+
+const struct cli_cmd cmd_ticket_table[] = {
+	{ .group = "ticket", .name = "issue", .run = run_issue,
+	  .summary = "issue a queue ticket: prints the number, people ahead and the estimated wait",
+	  .opts = {
+		{ "service", "LETTER", "the service, e.g. A", .required = true },
+		{ "priority", "REASON", "elderly | disability | pregnant | child" },
+		{ "lang", "LANG", "the resident's language (one the site offers)" },
+	  } },
+	{ .group = "ticket", .name = "show", .run = run_show, .args = "NUMBER", .min_args = 1,
+	  .max_args = 1, .summary = "show one ticket (today's, or of --date)",
+	  .opts = { { "date", "YYYY-MM-DD", "business date (default: today)" } } },
+	{ .group = "ticket", .name = "void", .run = run_void,
+	  .summary = "void a waiting ticket that never reached the resident (audited)",
+	  .opts = {
+		{ "ticket", "NUMBER", "the ticket, e.g. A-042", .required = true },
+		{ "reason", "TEXT", "why (e.g. printer jam)" },
+		{ "staff", "ID", "who voids it" },
+	  } },
+	{ 0 },
+};

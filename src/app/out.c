@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* out: formatting helpers shared by the cmd_*.c files. */
+#include "app/out.h"
+
+#include <locale.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/text.h"
+
+void out_clock(int64_t ms, char out[8])
+{
+	if (ms <= 0) {
+		snprintf(out, 8, "--:--");
+		return;
+	}
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	snprintf(out, 8, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+long out_minutes(int64_t ms)
+{
+	return (long)((ms + 30000) / 60000);
+}
+
+void out_json_ticket(struct json_writer *j, const char *key, const struct ticket *t)
+{
+	char num[8];
+	ticket_format_number(t->service, t->number, num);
+	json_obj_begin(j, key);
+	json_str(j, "number", num);
+	json_str(j, "service", t->service);
+	json_int(j, "seq_number", t->number);
+	json_str(j, "queue", t->queue);
+	json_str(j, "business_date", t->bizdate);
+	json_str(j, "state", ticket_state_name(t->state));
+	if (t->priority == PRIO_NONE)
+		json_null(j, "priority");
+	else
+		json_str(j, "priority", ticket_priority_name(t->priority));
+	json_str(j, "lang", t->lang);
+	json_bool(j, "printed", t->printed);
+	if (t->counter)
+		json_int(j, "counter", t->counter);
+	else
+		json_null(j, "counter");
+	json_str(j, "staff", t->staff[0] ? t->staff : NULL);
+	json_int(j, "recalls", t->recalls);
+	json_int(j, "issued_ms", t->issued_ms);
+	json_int(j, "queue_ms", t->queue_ms);
+	if (t->called_ms)
+		json_int(j, "called_ms", t->called_ms);
+	else
+		json_null(j, "called_ms");
+	if (t->ended_ms)
+		json_int(j, "ended_ms", t->ended_ms);
+	else
+		json_null(j, "ended_ms");
+	json_str(j, "outcome", t->outcome[0] ? t->outcome : NULL);
+	json_obj_end(j);
+}
+
+void out_cell(FILE *f, const char *s, int cols, const char *sep)
+{
+	char clean[512], cell[512];
+	text_sanitize(s ? s : "", clean, sizeof clean);
+	text_fit(clean, cols, true, cell, sizeof cell);
+	fputs(cell, f);
+	fputs(sep, f);
+}
+
+void out_csv_field(FILE *f, const char *s, const char *sep)
+{
+	if (!s)
+		s = "";
+	/* A leading = + - @ would be run as a formula by spreadsheets: neutralise it. */
+	bool formula = strchr("=+-@", s[0]) && s[0] && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+	if (strpbrk(s, ",\"\r\n") || formula) {
+		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputs(sep, f);
+}
+
+const char *out_service_name(const struct mdg_config *cfg, const char *letter, const char *lang)
+{
+	const struct mdg_service *svc = config_service(cfg, letter);
+	if (!svc)
+		return letter;
+	const char *name = textmap_get(&svc->name, lang);
+	return name && *name ? name : svc->letter;
+}
+
+const char *out_language(const struct mdg_config *cfg)
+{
+	static char buf[32];
+	const char *l = getenv("LANGUAGE");
+	if (!l || !*l) {
+		l = setlocale(LC_MESSAGES, NULL);
+		if (!l || strcmp(l, "C") == 0 || strcmp(l, "C.UTF-8") == 0 || strcmp(l, "POSIX") == 0)
+			return "en"; /* what gettext shows without a catalog: the msgids */
+	}
+	size_t n = strcspn(l, ":.");
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, l, n);
+	buf[n] = '\0';
+	return buf;
+}

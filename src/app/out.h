@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* out: shared pieces of the CLI's human, CSV and JSON output (tickets, times, durations,
+ * width-aware table cells), so that every command prints them the same way. */
+#ifndef MDG_APP_OUT_H
+#define MDG_APP_OUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/config.h"
+#include "core/json.h"
+#include "core/ticket.h"
+
+/* "HH:MM" local time of a UTC ms time; "--:--" for 0. out needs 8 bytes. */
+void out_clock(int64_t ms, char out[8]);
+
+/* Whole minutes of a duration, rounded to nearest. */
+long out_minutes(int64_t ms);
+
+/* The ticket as a JSON object under key (NULL in arrays). */
+void out_json_ticket(struct json_writer *j, const char *key, const struct ticket *t);
+
+/* Writes s left-aligned in a cell of cols terminal columns (cut or padded), then sep. */
+void out_cell(FILE *f, const char *s, int cols, const char *sep);
+
+/* Writes s as one CSV field (quoted when needed) followed by sep ("," or "\n"). */
+void out_csv_field(FILE *f, const char *s, const char *sep);
+
+/* A service's name in lang (falls back as textmap_get), or its letter when it has none. */
+const char *out_service_name(const struct mdg_config *cfg, const char *letter, const char *lang);
+
+/* The language of human output, matching what gettext picks: $LANGUAGE's first entry, else
+ * LC_MESSAGES, else "en" (the msgids) in the C locale. Borrowed until the next call. */
+const char *out_language(const struct mdg_config *cfg);
+
+#endif
