@@ -36,7 +36,7 @@ static void print_ticket_result(const struct cli_call *call, const struct site *
 		       out_service_name(site->cfg, t->queue, lang));
 		break;
 	default:
-		printf(_("%s is now %s.\n"), num, ticket_state_name(t->state));
+		printf(_("%s is now %s.\n"), num, _(ticket_state_name(t->state)));
 		break;
 	}
 }
@@ -189,7 +189,7 @@ static void status_text(const struct site *site, const struct queue_status *q)
 		out_clock(t->queue_ms, at);
 		printf("  %s  %s  %s%s%s\n", num, at, t->queue,
 		       t->priority != PRIO_NONE ? "  * " : "",
-		       t->priority != PRIO_NONE ? ticket_priority_name(t->priority) : "");
+		       t->priority != PRIO_NONE ? _(ticket_priority_name(t->priority)) : "");
 	}
 }
 

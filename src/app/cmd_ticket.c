@@ -100,12 +100,12 @@ static int run_show(const struct cli_call *call)
 		out_clock(t.ended_ms, ended);
 		const char *lang = out_language(site.cfg);
 		printf("%s  %s  %s  %s\n", num, t.bizdate, out_service_name(site.cfg, t.queue, lang),
-		       ticket_state_name(t.state));
+		       _(ticket_state_name(t.state)));
 		printf(_("issued %s, first called %s, ended %s"), issued, called, ended);
 		if (t.counter)
 			printf(_(", counter %d"), t.counter);
 		if (t.priority != PRIO_NONE)
-			printf(_(", priority: %s"), ticket_priority_name(t.priority));
+			printf(_(", priority: %s"), _(ticket_priority_name(t.priority)));
 		printf("\n");
 	}
 	site_close(&site);

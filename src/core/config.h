@@ -26,7 +26,7 @@ struct mdg_textmap {
 };
 
 struct mdg_service {
-	char letter[2];              /* "A".."Z": the ticket number prefix */
+	char *letter;                /* "A".."Z": the ticket number prefix (owned) */
 	struct mdg_textmap name;     /* short name per language; "ja" required */
 	struct mdg_textmap detail;   /* what the service covers, per language (may be empty) */
 	int target_wait_min;         /* service-level target: called within this many minutes */

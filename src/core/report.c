@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 #define MAX_BUCKETS 100
 
-static const char *const by_names[REPORT_BY_COUNT] = { "service", "hour", "counter" };
+/* Marked for translation: the CLI shows them translated. */
+static const char *const by_names[REPORT_BY_COUNT] = { N_("service"), N_("hour"), N_("counter") };
 
 const char *report_by_name(enum report_by by)
 {

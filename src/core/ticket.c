@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
+/* Stored names; marked for translation because the CLI shows them to people. */
 static const char *const state_names[TICKET_STATE_COUNT] = {
-	[TICKET_WAITING] = "waiting", [TICKET_CALLED] = "called", [TICKET_HELD] = "held",
-	[TICKET_FINISHED] = "finished", [TICKET_NO_SHOW] = "no_show",
-	[TICKET_CANCELLED] = "cancelled", [TICKET_VOIDED] = "voided",
+	[TICKET_WAITING] = N_("waiting"), [TICKET_CALLED] = N_("called"), [TICKET_HELD] = N_("held"),
+	[TICKET_FINISHED] = N_("finished"), [TICKET_NO_SHOW] = N_("no_show"),
+	[TICKET_CANCELLED] = N_("cancelled"), [TICKET_VOIDED] = N_("voided"),
 };
 
 static const char *const event_names[TEV_COUNT] = {
@@ -26,8 +29,8 @@ static const char *const op_names[TICKET_OP_COUNT] = {
 };
 
 static const char *const prio_names[PRIO_COUNT] = {
-	[PRIO_NONE] = "", [PRIO_ELDERLY] = "elderly", [PRIO_DISABILITY] = "disability",
-	[PRIO_PREGNANT] = "pregnant", [PRIO_CHILD] = "child",
+	[PRIO_NONE] = "", [PRIO_ELDERLY] = N_("elderly"), [PRIO_DISABILITY] = N_("disability"),
+	[PRIO_PREGNANT] = N_("pregnant"), [PRIO_CHILD] = N_("child"),
 };
 
 #define W (1u << TICKET_WAITING)

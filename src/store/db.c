@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "store/audit.h"
@@ -123,6 +125,13 @@ enum mdg_status store_sqlerr(struct store *st, int rc, struct mdg_err *err, cons
 	case SQLITE_CANTOPEN: s = MDG_ERR_IO; break;
 	default: s = MDG_ERR_DB; break;
 	}
+	/* SQLite reports ENOSPC and EROFS met inside the VFS (growing -shm or -wal) as I/O
+	 * errors; the errno tells what the operator must do. */
+	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
+	if (s == MDG_ERR_IO && sys == ENOSPC)
+		s = MDG_ERR_FULL;
+	else if ((s == MDG_ERR_IO || s == MDG_ERR_DB) && (sys == EROFS || sys == EACCES || sys == EPERM))
+		s = MDG_ERR_READONLY;
 	const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	const char *hint = "";
 	if (s == MDG_ERR_BUSY)
@@ -131,7 +140,9 @@ enum mdg_status store_sqlerr(struct store *st, int rc, struct mdg_err *err, cons
 		hint = " (free disk space; nothing was written)";
 	else if (s == MDG_ERR_READONLY)
 		hint = " (check the file's and its folder's permissions)";
-	return mdg_err_set(err, s, "%s: %s%s", what, msg, hint);
+	if (s == MDG_ERR_DB)
+		return mdg_err_set(err, s, "%s: %s", what, msg);
+	return mdg_err_set(err, s, "%s: %s (%s)%s", mdg_status_str(s), what, msg, hint);
 }
 
 enum mdg_status store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
@@ -347,6 +358,25 @@ out:
 	return rc;
 }
 
+/* Busy handler: retries every 0.5..2 ms (random) until busy_timeout. SQLite's default backs off
+ * to 100 ms sleeps, which lets busy terminals starve a waiting one; short jittered retries keep
+ * the lock fair among the processes of a site. Returns 0 to give up. */
+static int busy_wait(void *ctx, int count)
+{
+	struct store *st = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		st->busy_start = now;
+	long elapsed_ms = (now.tv_sec - st->busy_start.tv_sec) * 1000 +
+			  (now.tv_nsec - st->busy_start.tv_nsec) / 1000000;
+	if (elapsed_ms >= st->busy_timeout_ms)
+		return 0;
+	struct timespec pause = { 0, 500000 + (long)(rand_r(&st->busy_seed) % 1500) * 1000 };
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 enum mdg_status store_open(const char *path, const char *site_id, int busy_timeout_ms,
 			   unsigned flags, struct store **out, struct mdg_err *err)
 {
@@ -375,8 +405,16 @@ enum mdg_status store_open(const char *path, const char *site_id, int busy_timeo
 		rc = store_sqlerr(st, r, err, path);
 		goto fail;
 	}
+	if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") == 1) {
+		/* SQLite fell back to read-only: say so now, not as an I/O error at the first write. */
+		rc = mdg_err_set(err, MDG_ERR_READONLY, "%s is read-only (check the file, its folder and"
+				 " the file system: terminals must be able to write there)", path);
+		goto fail;
+	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, busy_timeout_ms > 0 ? busy_timeout_ms : 5000);
+	st->busy_timeout_ms = busy_timeout_ms > 0 ? busy_timeout_ms : 5000;
+	st->busy_seed = (unsigned)getpid();
+	sqlite3_busy_handler(st->db, busy_wait, st);
 	rc = store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
 			    "PRAGMA secure_delete = ON;", err);
 	if (rc)

@@ -5,6 +5,7 @@
 #define MDG_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "core/bizdate.h"
 #include "core/status.h"
@@ -14,6 +15,9 @@ struct store {
 	char *path;
 	char site_id[33];
 	int migrated_from, migrated_to;
+	int busy_timeout_ms;     /* how long a write waits for the lock */
+	unsigned busy_seed;      /* jitter for the busy handler */
+	struct timespec busy_start; /* when the current wait began */
 };
 
 /* Translates a SQLite result code into a status with "what: sqlite message". */

@@ -7,26 +7,24 @@ make_site
 export MADOGUCHI_NOW=2026-11-25T09:00:00+09:00
 M=$MADOGUCHI
 
-expect_exit 1 "$M" queue status
+expect_exit 2 "$M" queue status
 contains "$ERR" "no site store at $WORK/site.db (create it with: madoguchi db init)"
 expect_exit 0 "$M" db init
 contains "$OUT" "Created the site store"
 expect_exit 0 "$M" db init
 contains "$OUT" "nothing to do"
 
+# The slip speaks the resident's language: English here, the site's default (ja) next.
+expect_exit 0 "$M" ticket issue --service A --lang en
+contains "$OUT" "Ticket A-001  Certificates"
+contains "$OUT" "Please wait until your number is called."
 expect_exit 0 "$M" ticket issue --service A
-contains "$OUT" "Ticket A-001"
-contains "$OUT" "Certificates"   # C.UTF-8 without LANGUAGE: English
-expect_exit 0 env LANGUAGE=ja "$M" ticket issue --service A --lang ja
-contains "$OUT" "A-002"
-contains "$OUT" "証明書"
-contains "$OUT" "お待ち"          # the Japanese catalog is used
+contains "$OUT" "受付番号 A-002  証明書"
+contains "$OUT" "番号が呼ばれるまでお待ちください"
 expect_exit 0 "$M" ticket issue --service A --priority elderly --json
 [ "$(json 'j["ticket"]["number"]')" = A-003 ] || fail "third ticket: $OUT"
 [ "$(json 'j["ticket"]["priority"]')" = elderly ] || fail "priority: $OUT"
-[ "$(json 'j["ahead"]')" = 1 ] || fail "ahead of the first priority ticket: $OUT"
-expect_exit 0 "$M" ticket issue --service B --json
-[ "$(json 'j["ticket"]["number"]')" = B-001 ] || fail "B numbering: $OUT"
+[ "$(json 'j["ahead"]')" = 2 ] || fail "ahead of the first priority ticket (interleave 2): $OUT"
 
 # Bad input: exit 2 and a clear message; nothing consumed.
 expect_exit 2 "$M" ticket issue --service Q
@@ -43,6 +41,8 @@ expect_exit 2 "$M" queue frobnicate
 expect_exit 2 "$M" --bogus
 expect_exit 0 "$M" ticket issue --service A --json
 [ "$(json 'j["ticket"]["number"]')" = A-004 ] || fail "a refused issue consumed a number: $OUT"
+MADOGUCHI_NOW=2026-11-25T09:01:00+09:00 expect_exit 0 "$M" ticket issue --service B --json
+[ "$(json 'j["ticket"]["number"]')" = B-001 ] || fail "B numbering: $OUT"
 
 export MADOGUCHI_NOW=2026-11-25T09:05:00+09:00
 expect_exit 0 "$M" queue call --counter 1 --json
@@ -58,28 +58,28 @@ expect_exit 0 "$M" queue call --counter 1 --json
 # interleave 2: after A-001 and A-002 the priority ticket A-003
 expect_exit 0 "$M" queue call --counter 1 --json
 [ "$(json 'j["ticket"]["number"]')" = A-003 ] || fail "priority interleave: $OUT"
-expect_exit 0 "$M" queue transfer --ticket A-003 --service B
+# A-004 (issued 09:00) moves to B and keeps its place ahead of B-001 (09:01).
+expect_exit 0 "$M" queue transfer --ticket A-004 --service B
 contains "$OUT" "now waits in queue B"
-expect_exit 0 "$M" queue hold --ticket A-004
+expect_exit 0 "$M" queue hold --ticket A-003
 expect_exit 0 "$M" queue status --json
 [ "$(json 'j["services"][0]["held"]')" = 1 ] || fail "held count: $OUT"
 [ "$(json 'j["services"][1]["waiting"]')" = 2 ] || fail "B waiting: $OUT"
 expect_exit 0 "$M" queue status
 contains "$OUT" "A Certificates"
 contains "$OUT" "on hold"
-# Counter 2 serves B: the transferred A-003 keeps its original place ahead of B-001.
 export MADOGUCHI_NOW=2026-11-25T09:20:00+09:00
 expect_exit 0 "$M" queue call --counter 2 --json
-[ "$(json 'j["ticket"]["number"]')" = A-003 ] || fail "transfer keeps place: $OUT"
-expect_exit 0 "$M" queue finish --ticket A-003 --outcome done
+[ "$(json 'j["ticket"]["number"]')" = A-004 ] || fail "transfer keeps place: $OUT"
+expect_exit 0 "$M" queue finish --ticket A-004 --outcome done
 expect_exit 0 "$M" queue cancel --ticket B-001
-expect_exit 0 "$M" queue call --counter 4 --ticket A-004
-expect_exit 0 "$M" ticket show A-004 --json
+expect_exit 0 "$M" queue call --counter 4 --ticket A-003
+expect_exit 0 "$M" ticket show A-003 --json
 [ "$(json 'j["ticket"]["state"]')" = called ] || fail "show: $OUT"
 [ "$(json 'j["ticket"]["counter"]')" = 4 ] || fail "show counter: $OUT"
 
 export MADOGUCHI_NOW=2026-11-25T09:30:00+09:00
-expect_exit 0 "$M" queue finish --ticket A-004
+expect_exit 0 "$M" queue finish --ticket A-003
 expect_exit 3 "$M" queue call --counter 3
 contains "$ERR" "nobody is waiting for counter 3"
 

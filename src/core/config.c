@@ -1,0 +1,860 @@
+/* SPDX-License-Identifier: MIT */
+/* config: the site file's schema as one table of field descriptors, a binder that walks a doc
+ * tree against it (collecting every problem), the cross-checks between sections, and the
+ * schema's documentation printed from the same table. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+
+enum cfg_type {
+	CT_STR,      /* char *; optional choices or a validator */
+	CT_INT,      /* int in [min, max] */
+	CT_ENUM,     /* int: index into choices */
+	CT_TEXT,     /* struct mdg_textmap: language -> text */
+	CT_STRLIST,  /* char ** + size_t count */
+	CT_INTLIST,  /* int * + size_t count, each in [min, max] */
+	CT_MAP,      /* nested keys filling the same struct */
+	CT_LIST,     /* list of mappings: array of sub->size elements + size_t count */
+};
+
+struct cfg_schema;
+
+struct cfg_field {
+	const char *key;
+	enum cfg_type type;
+	bool required;
+	const char *def;                 /* default, written as in the file; NULL: none */
+	long min, max;                   /* CT_INT(LIST) range; lists: item count range (max 0: any) */
+	const char *const *choices;      /* CT_ENUM / CT_STR: allowed values, NULL-terminated */
+	bool (*valid)(const char *s);    /* CT_STR(LIST): extra check */
+	const char *valid_doc;           /* what valid() wants, for messages and docs */
+	bool is_path;                    /* CT_STR: resolved against the config file's folder */
+	size_t off;                      /* where the value goes in the struct being filled */
+	size_t count_off;                /* lists: where the count goes */
+	const struct cfg_schema *sub;    /* CT_MAP / CT_LIST: the nested fields */
+	const char *doc;
+};
+
+struct cfg_schema {
+	const struct cfg_field *fields;
+	size_t n;
+	size_t size;                     /* CT_LIST: size of one element */
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define OFF(type, field) offsetof(struct type, field)
+
+static bool valid_site_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 32)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+			return false;
+	return true;
+}
+
+static bool valid_letter(const char *s)
+{
+	return s[0] >= 'A' && s[0] <= 'Z' && s[1] == '\0';
+}
+
+static bool valid_lang(const char *s)
+{
+	return i18n_lang_valid(s) != 0;
+}
+
+static bool valid_nonempty(const char *s)
+{
+	return *s != '\0';
+}
+
+static bool valid_timezone(const char *s)
+{
+	/* An IANA name ("Asia/Tokyo") or "UTC": letters, digits, '/', '_', '-', '+'. */
+	if (!*s || strlen(s) > 64 || s[0] == '/' || strstr(s, ".."))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("/_-+", *p)))
+			return false;
+	return true;
+}
+
+/* file:PATH | device:PATH | tcp:HOST:PORT | cups:QUEUE */
+static bool valid_sink(const char *s)
+{
+	if (strncmp(s, "file:", 5) == 0 || strncmp(s, "device:", 7) == 0)
+		return s[strcspn(s, ":") + 1] == '/';
+	if (strncmp(s, "cups:", 5) == 0) {
+		if (!s[5])
+			return false;
+		for (const char *p = s + 5; *p; p++)
+			if (!(isalnum((unsigned char)*p) || strchr("_-.", *p)))
+				return false;
+		return true;
+	}
+	if (strncmp(s, "tcp:", 4) == 0) {
+		const char *colon = strrchr(s + 4, ':');
+		if (!colon || colon == s + 4)
+			return false;
+		char *end;
+		long port = strtol(colon + 1, &end, 10);
+		return colon[1] && !*end && port >= 1 && port <= 65535;
+	}
+	return false;
+}
+
+static const char *const role_choices[] = { "kiosk", "counter", "board", "supervisor", NULL };
+static const char *const level_choices[] = { "debug", "info", "warn", "error", NULL };
+
+static const struct cfg_field site_fields[] = {
+	{ "id", CT_STR, .required = true, .valid = valid_site_id, .valid_doc = "1 to 32 of a-z, 0-9, -",
+	  .off = OFF(mdg_config, site_id), .doc = "site id: goes into ticket codes and the central sync" },
+	{ "name", CT_TEXT, .required = true, .off = OFF(mdg_config, site_name),
+	  .doc = "the office's name per language (ja required)" },
+	{ "timezone", CT_STR, .def = "Asia/Tokyo", .valid = valid_timezone, .valid_doc = "an IANA zone name",
+	  .off = OFF(mdg_config, timezone), .doc = "business dates change at local midnight of this zone" },
+};
+static const struct cfg_schema site_schema = { site_fields, N_OF(site_fields), 0 };
+
+static const struct cfg_field store_fields[] = {
+	{ "path", CT_STR, .def = "/var/lib/madoguchi/site.db", .valid = valid_nonempty,
+	  .valid_doc = "a file path", .is_path = true, .off = OFF(mdg_config, store_path),
+	  .doc = "the site store (SQLite, WAL); on a local disk, never NFS" },
+	{ "busy_timeout_ms", CT_INT, .def = "5000", .min = 100, .max = 60000,
+	  .off = OFF(mdg_config, busy_timeout_ms),
+	  .doc = "how long a terminal waits for another one's write before giving up" },
+	{ "retention_hours", CT_INT, .def = "72", .min = 1, .max = 720,
+	  .off = OFF(mdg_config, retention_hours),
+	  .doc = "submissions with personal data are purged after this many hours" },
+	{ "key_file", CT_STR, .def = "/var/lib/madoguchi/site.key", .valid = valid_nonempty,
+	  .valid_doc = "a file path", .is_path = true, .off = OFF(mdg_config, key_file),
+	  .doc = "the site key file (ticket codes, field encryption), mode 0600" },
+};
+static const struct cfg_schema store_schema = { store_fields, N_OF(store_fields), 0 };
+
+static const struct cfg_field idle_fields[] = {
+	{ "kiosk", CT_INT, .def = "90", .min = 10, .max = 3600, .off = OFF(mdg_config, idle_kiosk_s),
+	  .doc = "seconds without a touch before the kiosk wipes and returns to the start" },
+	{ "counter", CT_INT, .def = "900", .min = 30, .max = 28800, .off = OFF(mdg_config, idle_counter_s),
+	  .doc = "seconds before a counter screen hides personal data and locks" },
+	{ "supervisor", CT_INT, .def = "600", .min = 30, .max = 28800,
+	  .off = OFF(mdg_config, idle_supervisor_s), .doc = "seconds before the supervisor screen locks" },
+};
+static const struct cfg_schema idle_schema = { idle_fields, N_OF(idle_fields), 0 };
+
+static const struct cfg_field queue_fields[] = {
+	{ "priority_interleave", CT_INT, .def = "3", .min = 1, .max = 20,
+	  .off = OFF(mdg_config, priority_interleave),
+	  .doc = "one priority ticket is called per this many normal ones" },
+	{ "overdue_percent", CT_INT, .def = "150", .min = 100, .max = 1000,
+	  .off = OFF(mdg_config, overdue_percent),
+	  .doc = "a ticket waiting longer than this share of its target goes first" },
+	{ "noshow_after_recalls", CT_INT, .def = "2", .min = 0, .max = 10,
+	  .off = OFF(mdg_config, noshow_after_recalls),
+	  .doc = "recalls needed before a ticket may be marked no-show" },
+	{ "eta_window", CT_INT, .def = "20", .min = 1, .max = 500, .off = OFF(mdg_config, eta_window),
+	  .doc = "the estimated wait uses the median of this many recent service times" },
+};
+static const struct cfg_schema queue_schema = { queue_fields, N_OF(queue_fields), 0 };
+
+static const struct cfg_field service_fields[] = {
+	{ "letter", CT_STR, .required = true, .valid = valid_letter, .valid_doc = "one capital letter A-Z",
+	  .off = OFF(mdg_service, letter), .doc = "the ticket prefix (A of A-042)" },
+	{ "name", CT_TEXT, .required = true, .off = OFF(mdg_service, name),
+	  .doc = "short name per language; ja is required" },
+	{ "detail", CT_TEXT, .off = OFF(mdg_service, detail),
+	  .doc = "what the service covers, per language" },
+	{ "target_wait_min", CT_INT, .def = "15", .min = 1, .max = 480,
+	  .off = OFF(mdg_service, target_wait_min),
+	  .doc = "service-level target: residents called within this many minutes" },
+	{ "default_service_min", CT_INT, .def = "8", .min = 1, .max = 240,
+	  .off = OFF(mdg_service, default_service_min),
+	  .doc = "service time used for the estimated wait before there are data" },
+	{ "counters", CT_INTLIST, .required = true, .min = 1, .max = 99, .off = OFF(mdg_service, counters),
+	  .count_off = OFF(mdg_service, n_counters), .doc = "the counter numbers that serve it" },
+};
+static const struct cfg_schema service_schema = { service_fields, N_OF(service_fields),
+						   sizeof(struct mdg_service) };
+
+static const struct cfg_field counter_fields[] = {
+	{ "number", CT_INT, .required = true, .min = 1, .max = 99, .off = OFF(mdg_counter, number),
+	  .doc = "the counter's number, as shown (3 of 3番窓口)" },
+	{ "name", CT_TEXT, .off = OFF(mdg_counter, name), .doc = "optional display name per language" },
+	{ "services", CT_STRLIST, .valid = valid_letter, .valid_doc = "a service letter",
+	  .off = OFF(mdg_counter, services), .count_off = OFF(mdg_counter, n_services),
+	  .doc = "service letters in this counter's preference order (default: the services that"
+		 " list this counter, in their order)" },
+};
+static const struct cfg_schema counter_schema = { counter_fields, N_OF(counter_fields),
+						   sizeof(struct mdg_counter) };
+
+static const struct cfg_field terminal_fields[] = {
+	{ "id", CT_STR, .required = true, .valid = valid_site_id, .valid_doc = "1 to 32 of a-z, 0-9, -",
+	  .off = OFF(mdg_terminal, id), .doc = "unique terminal id (kiosk-1, counter-3, ...)" },
+	{ "role", CT_ENUM, .required = true, .choices = role_choices, .off = OFF(mdg_terminal, role),
+	  .doc = "what the terminal runs" },
+	{ "counter", CT_INT, .def = "0", .min = 0, .max = 99, .off = OFF(mdg_terminal, counter),
+	  .doc = "role counter: its counter number (required there, not allowed elsewhere)" },
+	{ "reader", CT_STR, .valid = valid_nonempty, .valid_doc = "a PC/SC reader name",
+	  .off = OFF(mdg_terminal, reader), .doc = "PC/SC reader name for My Number cards" },
+	{ "printer", CT_STR, .valid = valid_sink,
+	  .valid_doc = "file:/PATH, device:/PATH, tcp:HOST:PORT or cups:QUEUE",
+	  .off = OFF(mdg_terminal, printer), .doc = "ticket printer (ESC/POS) sink" },
+	{ "paper_mm", CT_INT, .def = "80", .min = 58, .max = 80, .off = OFF(mdg_terminal, paper_mm),
+	  .doc = "ticket paper width: 58 or 80" },
+	{ "language", CT_STR, .valid = valid_lang, .valid_doc = "a language code like ja or zh_CN",
+	  .off = OFF(mdg_terminal, language), .doc = "the terminal's first language (default: the site's)" },
+};
+static const struct cfg_schema terminal_schema = { terminal_fields, N_OF(terminal_fields),
+						    sizeof(struct mdg_terminal) };
+
+static const struct cfg_field log_fields[] = {
+	{ "file", CT_STR, .valid = valid_nonempty, .valid_doc = "a file path", .is_path = true,
+	  .off = OFF(mdg_config, log_file), .doc = "log file (default: standard error / the journal)" },
+	{ "level", CT_STR, .def = "info", .choices = level_choices, .off = OFF(mdg_config, log_level),
+	  .doc = "lowest level logged" },
+};
+static const struct cfg_schema log_schema = { log_fields, N_OF(log_fields), 0 };
+
+static const struct cfg_field top_fields[] = {
+	{ "site", CT_MAP, .required = true, .sub = &site_schema, .doc = "the office" },
+	{ "store", CT_MAP, .sub = &store_schema, .doc = "the site store" },
+	{ "languages", CT_STRLIST, .def = "ja", .min = 1, .max = 16, .valid = valid_lang,
+	  .valid_doc = "a language code like ja, ja@easy, zh_CN", .off = OFF(mdg_config, languages),
+	  .count_off = OFF(mdg_config, n_languages), .doc = "languages offered to residents, in order" },
+	{ "default_language", CT_STR, .def = "ja", .valid = valid_lang,
+	  .valid_doc = "a language code like ja", .off = OFF(mdg_config, default_language),
+	  .doc = "the language a kiosk starts in; one of languages" },
+	{ "idle_timeout_s", CT_MAP, .sub = &idle_schema, .doc = "idle timeouts per role" },
+	{ "queue", CT_MAP, .sub = &queue_schema, .doc = "the queue policy" },
+	{ "services", CT_LIST, .required = true, .min = 1, .max = 26, .sub = &service_schema,
+	  .off = OFF(mdg_config, services), .count_off = OFF(mdg_config, n_services),
+	  .doc = "the services (queues) of the office" },
+	{ "counters", CT_LIST, .required = true, .min = 1, .max = 99, .sub = &counter_schema,
+	  .off = OFF(mdg_config, counters), .count_off = OFF(mdg_config, n_counters),
+	  .doc = "the counters (窓口)" },
+	{ "terminals", CT_LIST, .max = 200, .sub = &terminal_schema, .off = OFF(mdg_config, terminals),
+	  .count_off = OFF(mdg_config, n_terminals), .doc = "the terminals of the site" },
+	{ "log", CT_MAP, .sub = &log_schema, .doc = "logging" },
+};
+static const struct cfg_schema top_schema = { top_fields, N_OF(top_fields), 0 };
+
+/* ---- binding ---------------------------------------------------------------------------- */
+
+struct binder {
+	const char *file;
+	char dir[1024];              /* folder of file, for relative paths */
+	struct doc_diags *errs;
+	bool nomem;
+	int problems;
+};
+
+static void bad(struct binder *b, const struct doc_node *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void bad(struct binder *b, const struct doc_node *at, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (doc_diag_add(b->errs, b->file, at ? at->line : 0, at ? at->col : 0, "%s", msg) != 0)
+		b->nomem = true;
+	b->problems++;
+}
+
+static char *dup_or_flag(struct binder *b, const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		b->nomem = true;
+	return d;
+}
+
+/* Levenshtein distance, capped; for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	size_t row[41];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			size_t del = row[j] + 1, ins = row[j - 1] + 1;
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+static const char *choices_text(const char *const *c, char *buf, size_t size)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (; *c && o < size; c++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? ", " : "", *c);
+	return buf;
+}
+
+static bool want_kind(struct binder *b, const struct doc_node *n, enum doc_kind kind,
+		      const char *path)
+{
+	if (n->kind == kind)
+		return true;
+	bad(b, n, "'%s' must be %s, not %s", path, doc_kind_name(kind), doc_kind_name(n->kind));
+	return false;
+}
+
+static bool parse_int(struct binder *b, const struct doc_node *n, const char *path, long min,
+		      long max, long *out)
+{
+	if (!want_kind(b, n, DOC_SCALAR, path))
+		return false;
+	char *end;
+	const char *s = n->scalar;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || n->null || v < min || v > max) {
+		bad(b, n, "'%s' must be a whole number from %ld to %ld, not '%s'", path, min, max, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool check_string(struct binder *b, const struct cfg_field *f, const struct doc_node *n,
+			 const char *path)
+{
+	if (!want_kind(b, n, DOC_SCALAR, path))
+		return false;
+	if (n->null) {
+		bad(b, n, "'%s' needs a value", path);
+		return false;
+	}
+	if (f->choices) {
+		for (const char *const *c = f->choices; *c; c++)
+			if (strcmp(*c, n->scalar) == 0)
+				return true;
+		char buf[200];
+		bad(b, n, "'%s' must be one of %s, not '%s'", path, choices_text(f->choices, buf, sizeof buf),
+		    n->scalar);
+		return false;
+	}
+	if (f->valid && !f->valid(n->scalar)) {
+		bad(b, n, "'%s' must be %s, not '%s'", path, f->valid_doc, n->scalar);
+		return false;
+	}
+	return true;
+}
+
+static char *resolve_path(struct binder *b, const char *s)
+{
+	if (s[0] == '/' || !b->dir[0])
+		return dup_or_flag(b, s);
+	size_t n = strlen(b->dir) + strlen(s) + 2;
+	char *p = malloc(n);
+	if (!p) {
+		b->nomem = true;
+		return NULL;
+	}
+	snprintf(p, n, "%s/%s", b->dir, s);
+	return p;
+}
+
+static void bind_schema(struct binder *b, const struct cfg_schema *s, const struct doc_node *map,
+			void *base, const char *path);
+
+static void set_default(struct binder *b, const struct cfg_field *f, void *base)
+{
+	char *at = (char *)base + f->off;
+	switch (f->type) {
+	case CT_STR:
+		if (f->def)
+			*(char **)at = f->is_path ? resolve_path(b, f->def) : dup_or_flag(b, f->def);
+		break;
+	case CT_INT:
+		if (f->def)
+			*(int *)at = atoi(f->def);
+		break;
+	case CT_ENUM:
+		*(int *)at = 0;
+		break;
+	case CT_STRLIST:
+		if (f->def) {
+			char **v = calloc(1, sizeof *v);
+			if (!v || !(v[0] = dup_or_flag(b, f->def))) {
+				free(v);
+				b->nomem = true;
+				return;
+			}
+			*(char ***)at = v;
+			*(size_t *)((char *)base + f->count_off) = 1;
+		}
+		break;
+	case CT_MAP:
+		for (size_t i = 0; i < f->sub->n; i++)
+			set_default(b, &f->sub->fields[i], base);
+		break;
+	default:
+		break;
+	}
+}
+
+static void bind_text(struct binder *b, const struct doc_node *n, struct mdg_textmap *out,
+		      const char *path)
+{
+	if (!want_kind(b, n, DOC_MAP, path))
+		return;
+	out->v = calloc(n->n ? n->n : 1, sizeof *out->v);
+	if (!out->v) {
+		b->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct doc_node *k = n->keys[i], *v = n->items[i];
+		if (!i18n_lang_valid(k->scalar)) {
+			bad(b, k, "'%s' has '%s', which is not a language code (like ja, en, zh_CN, ja@easy)",
+			    path, k->scalar);
+			continue;
+		}
+		if (v->kind != DOC_SCALAR || v->null || !v->scalar[0]) {
+			bad(b, v, "'%s.%s' must be a text", path, k->scalar);
+			continue;
+		}
+		struct mdg_text *t = &out->v[out->n];
+		t->lang = dup_or_flag(b, k->scalar);
+		t->text = dup_or_flag(b, v->scalar);
+		out->n++;
+	}
+}
+
+static void bind_list(struct binder *b, const struct cfg_field *f, const struct doc_node *n,
+		      void *base, const char *path)
+{
+	char *at = (char *)base + f->off;
+	size_t *count = (size_t *)((char *)base + f->count_off);
+	if (!want_kind(b, n, DOC_SEQ, path))
+		return;
+	if (f->type == CT_LIST && (n->n < (size_t)f->min || (f->max && n->n > (size_t)f->max))) {
+		bad(b, n, "'%s' must have from %ld to %ld entries, not %zu", path, f->min, f->max, n->n);
+	}
+	if (f->type == CT_STRLIST && f->max && (n->n < (size_t)(f->min ? f->min : 0) || n->n > (size_t)f->max))
+		bad(b, n, "'%s' must have from %ld to %ld entries, not %zu", path, f->min, f->max, n->n);
+	size_t elem = f->type == CT_LIST ? f->sub->size : f->type == CT_STRLIST ? sizeof(char *) :
+										  sizeof(int);
+	void *arr = calloc(n->n ? n->n : 1, elem);
+	if (!arr) {
+		b->nomem = true;
+		return;
+	}
+	/* Free any default first (a given list replaces it). */
+	if (f->type == CT_STRLIST && *(char ***)at) {
+		for (size_t i = 0; i < *count; i++)
+			free((*(char ***)at)[i]);
+		free(*(char ***)at);
+	}
+	*(void **)at = arr;
+	*count = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		char ipath[160];
+		snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+		const struct doc_node *item = n->items[i];
+		if (f->type == CT_LIST) {
+			if (!want_kind(b, item, DOC_MAP, ipath))
+				continue;
+			void *el = (char *)arr + *count * elem;
+			for (size_t k = 0; k < f->sub->n; k++)
+				set_default(b, &f->sub->fields[k], el);
+			bind_schema(b, f->sub, item, el, ipath);
+			(*count)++;
+		} else if (f->type == CT_STRLIST) {
+			if (!check_string(b, f, item, ipath))
+				continue;
+			((char **)arr)[(*count)++] = dup_or_flag(b, item->scalar);
+		} else {
+			long v;
+			if (parse_int(b, item, ipath, f->min, f->max, &v))
+				((int *)arr)[(*count)++] = (int)v;
+		}
+	}
+}
+
+static void bind_field(struct binder *b, const struct cfg_field *f, const struct doc_node *n,
+		       void *base, const char *path)
+{
+	char *at = (char *)base + f->off;
+	long v;
+	switch (f->type) {
+	case CT_STR:
+		if (check_string(b, f, n, path)) {
+			free(*(char **)at);
+			*(char **)at = f->is_path ? resolve_path(b, n->scalar) : dup_or_flag(b, n->scalar);
+		}
+		break;
+	case CT_INT:
+		if (parse_int(b, n, path, f->min, f->max, &v))
+			*(int *)at = (int)v;
+		break;
+	case CT_ENUM:
+		if (check_string(b, f, n, path))
+			for (int i = 0; f->choices[i]; i++)
+				if (strcmp(f->choices[i], n->scalar) == 0)
+					*(int *)at = i;
+		break;
+	case CT_TEXT:
+		bind_text(b, n, (struct mdg_textmap *)at, path);
+		break;
+	case CT_STRLIST:
+	case CT_INTLIST:
+	case CT_LIST:
+		bind_list(b, f, n, base, path);
+		break;
+	case CT_MAP:
+		if (want_kind(b, n, DOC_MAP, path))
+			bind_schema(b, f->sub, n, base, path);
+		break;
+	}
+}
+
+static void bind_schema(struct binder *b, const struct cfg_schema *s, const struct doc_node *map,
+			void *base, const char *path)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct doc_node *k = map->keys[i];
+		const struct cfg_field *f = NULL;
+		for (size_t j = 0; j < s->n && !f; j++)
+			if (strcmp(s->fields[j].key, k->scalar) == 0)
+				f = &s->fields[j];
+		if (!f) {
+			const char *best = NULL;
+			size_t bd = 3;
+			for (size_t j = 0; j < s->n; j++) {
+				size_t d = distance(k->scalar, s->fields[j].key);
+				if (d < bd) {
+					bd = d;
+					best = s->fields[j].key;
+				}
+			}
+			if (best)
+				bad(b, k, "unknown key '%s'%s%s (did you mean '%s'?)", k->scalar,
+				    path[0] ? " in " : "", path, best);
+			else
+				bad(b, k, "unknown key '%s'%s%s", k->scalar, path[0] ? " in " : "", path);
+			continue;
+		}
+		char sub[200];
+		snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", f->key);
+		bind_field(b, f, map->items[i], base, sub);
+	}
+	for (size_t j = 0; j < s->n; j++) {
+		if (!s->fields[j].required || doc_map_get(map, s->fields[j].key))
+			continue;
+		bad(b, map, "missing required key '%s'%s%s", s->fields[j].key, path[0] ? " in " : "", path);
+	}
+}
+
+/* ---- cross-checks --------------------------------------------------------------------- */
+
+/* The node of key in the idx-th entry of the list under list_key (for positions). */
+static const struct doc_node *entry_node(const struct doc_node *root, const char *list_key,
+					 size_t idx, const char *key)
+{
+	const struct doc_node *l = doc_map_get(root, list_key);
+	if (!l || l->kind != DOC_SEQ || idx >= l->n)
+		return root;
+	const struct doc_node *e = l->items[idx];
+	const struct doc_node *k = key ? doc_map_get(e, key) : NULL;
+	return k ? k : e;
+}
+
+static bool has_text(const struct mdg_textmap *m, const char *lang)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].lang, lang) == 0)
+			return true;
+	return false;
+}
+
+static void cross_check(struct binder *b, struct mdg_config *c, const struct doc_node *root)
+{
+	bool default_offered = false;
+	for (size_t i = 0; i < c->n_languages; i++) {
+		default_offered |= c->default_language && strcmp(c->languages[i], c->default_language) == 0;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->languages[i], c->languages[j]) == 0)
+				bad(b, doc_map_get(root, "languages"), "language '%s' is listed twice",
+				    c->languages[i]);
+	}
+	if (c->default_language && !default_offered && doc_map_get(root, "languages"))
+		bad(b, doc_map_get(root, "default_language") ? doc_map_get(root, "default_language") : root,
+		    "default_language '%s' is not among the languages", c->default_language);
+	if (c->site_id && !has_text(&c->site_name, "ja") && c->site_name.n)
+		bad(b, doc_map_get(doc_map_get(root, "site"), "name"), "'site.name' needs a ja entry");
+
+	for (size_t i = 0; i < c->n_counters; i++)
+		for (size_t j = 0; j < i; j++)
+			if (c->counters[i].number == c->counters[j].number)
+				bad(b, entry_node(root, "counters", i, "number"), "counter %d is listed twice",
+				    c->counters[i].number);
+	for (size_t i = 0; i < c->n_services; i++) {
+		struct mdg_service *s = &c->services[i];
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(s->letter, c->services[j].letter) == 0)
+				bad(b, entry_node(root, "services", i, "letter"), "service %s is listed twice",
+				    s->letter);
+		if (s->n_counters == 0)
+			bad(b, entry_node(root, "services", i, "counters"), "service %s has no counters",
+			    s->letter);
+		if (s->name.n && !has_text(&s->name, "ja"))
+			bad(b, entry_node(root, "services", i, "name"), "service %s needs a ja name", s->letter);
+		for (size_t k = 0; k < s->n_counters; k++)
+			if (!config_counter(c, s->counters[k]))
+				bad(b, entry_node(root, "services", i, "counters"),
+				    "service %s names counter %d, which is not in counters", s->letter,
+				    s->counters[k]);
+	}
+	for (size_t i = 0; i < c->n_counters; i++) {
+		struct mdg_counter *ct = &c->counters[i];
+		if (ct->n_services == 0) {
+			/* Derive the preference list from the services that name this counter. */
+			free(ct->services);
+			ct->services = calloc(c->n_services ? c->n_services : 1, sizeof *ct->services);
+			if (!ct->services) {
+				b->nomem = true;
+				return;
+			}
+			for (size_t s = 0; s < c->n_services; s++)
+				for (size_t k = 0; k < c->services[s].n_counters; k++)
+					if (c->services[s].counters[k] == ct->number) {
+						ct->services[ct->n_services++] = dup_or_flag(b, c->services[s].letter);
+						break;
+					}
+			continue;
+		}
+		for (size_t k = 0; k < ct->n_services; k++) {
+			const struct mdg_service *s = config_service(c, ct->services[k]);
+			bool serves = false;
+			for (size_t m = 0; s && m < s->n_counters; m++)
+				serves |= s->counters[m] == ct->number;
+			if (!s)
+				bad(b, entry_node(root, "counters", i, "services"),
+				    "counter %d prefers service %s, which is not in services", ct->number,
+				    ct->services[k]);
+			else if (!serves)
+				bad(b, entry_node(root, "counters", i, "services"),
+				    "counter %d prefers service %s, but service %s does not list counter %d",
+				    ct->number, s->letter, s->letter, ct->number);
+		}
+	}
+	for (size_t i = 0; i < c->n_terminals; i++) {
+		struct mdg_terminal *t = &c->terminals[i];
+		for (size_t j = 0; j < i; j++)
+			if (t->id && c->terminals[j].id && strcmp(t->id, c->terminals[j].id) == 0)
+				bad(b, entry_node(root, "terminals", i, "id"), "terminal '%s' is listed twice", t->id);
+		bool has_counter = doc_map_get(entry_node(root, "terminals", i, NULL), "counter") != NULL;
+		if (t->role == MDG_ROLE_COUNTER && !has_counter)
+			bad(b, entry_node(root, "terminals", i, NULL), "counter terminal '%s' needs 'counter'",
+			    t->id ? t->id : "?");
+		else if (t->role == MDG_ROLE_COUNTER && !config_counter(c, t->counter))
+			bad(b, entry_node(root, "terminals", i, "counter"),
+			    "terminal '%s' names counter %d, which is not in counters", t->id ? t->id : "?",
+			    t->counter);
+		else if (t->role != MDG_ROLE_COUNTER && has_counter)
+			bad(b, entry_node(root, "terminals", i, "counter"),
+			    "'counter' is only for counter terminals ('%s' is a %s)", t->id ? t->id : "?",
+			    role_choices[t->role]);
+		if (t->paper_mm != 58 && t->paper_mm != 80)
+			bad(b, entry_node(root, "terminals", i, "paper_mm"), "'paper_mm' is 58 or 80, not %d",
+			    t->paper_mm);
+	}
+}
+
+/* ---- freeing ------------------------------------------------------------------------------ */
+
+static void free_text(struct mdg_textmap *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].lang);
+		free(m->v[i].text);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+static void free_schema(const struct cfg_schema *s, void *base)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cfg_field *f = &s->fields[i];
+		char *at = (char *)base + f->off;
+		size_t *count = (size_t *)((char *)base + f->count_off);
+		switch (f->type) {
+		case CT_STR:
+			free(*(char **)at);
+			break;
+		case CT_TEXT:
+			free_text((struct mdg_textmap *)at);
+			break;
+		case CT_STRLIST:
+			for (size_t k = 0; *(char ***)at && k < *count; k++)
+				free((*(char ***)at)[k]);
+			free(*(char ***)at);
+			break;
+		case CT_INTLIST:
+			free(*(int **)at);
+			break;
+		case CT_LIST:
+			for (size_t k = 0; *(void **)at && k < *count; k++)
+				free_schema(f->sub, *(char **)at + k * f->sub->size);
+			free(*(void **)at);
+			break;
+		case CT_MAP:
+			free_schema(f->sub, base);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void config_free(struct mdg_config **pp)
+{
+	if (!pp || !*pp)
+		return;
+	struct mdg_config *c = *pp;
+	/* Counters derived their preference lists outside the schema's knowledge: same shape. */
+	free_schema(&top_schema, c);
+	free(c->path);
+	free(c);
+	*pp = NULL;
+}
+
+enum mdg_status config_from_doc(const struct doc *doc, struct mdg_config **out,
+				struct doc_diags *errs)
+{
+	*out = NULL;
+	struct binder b = { .file = doc->file ? doc->file : "-", .errs = errs };
+	const char *slash = doc->file ? strrchr(doc->file, '/') : NULL;
+	if (slash)
+		snprintf(b.dir, sizeof b.dir, "%.*s", (int)(slash - doc->file), doc->file);
+	else
+		snprintf(b.dir, sizeof b.dir, ".");
+	if (slash == doc->file)
+		snprintf(b.dir, sizeof b.dir, "/");
+	struct mdg_config *c = calloc(1, sizeof *c);
+	if (!c)
+		return MDG_ERR_NOMEM;
+	c->path = doc->file ? strdup(doc->file) : NULL;
+	for (size_t i = 0; i < top_schema.n; i++)
+		set_default(&b, &top_schema.fields[i], c);
+	if (!doc->root || doc->root->null) {
+		bad(&b, NULL, "the file is empty: a site file needs at least site, services and counters");
+	} else if (want_kind(&b, doc->root, DOC_MAP, "the file")) {
+		bind_schema(&b, &top_schema, doc->root, c, "");
+		if (!b.problems && !b.nomem)
+			cross_check(&b, c, doc->root);
+	}
+	if (b.nomem || b.problems) {
+		config_free(&c);
+		return b.nomem ? MDG_ERR_NOMEM : MDG_ERR_CONFIG;
+	}
+	*out = c;
+	return MDG_OK;
+}
+
+/* ---- documentation and lookups -------------------------------------------------------------- */
+
+static const char *const type_names[] = {
+	[CT_STR] = "text", [CT_INT] = "number", [CT_ENUM] = "choice", [CT_TEXT] = "text per language",
+	[CT_STRLIST] = "list of texts", [CT_INTLIST] = "list of numbers", [CT_MAP] = "mapping",
+	[CT_LIST] = "list of mappings",
+};
+
+static void print_schema(FILE *out, const struct cfg_schema *s, const char *prefix)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cfg_field *f = &s->fields[i];
+		char path[160], buf[200];
+		snprintf(path, sizeof path, "%s%s%s", prefix, f->key, f->type == CT_LIST ? "[]" : "");
+		fprintf(out, "%s\n    %s; %s", path, type_names[f->type], f->required ? "required" : "optional");
+		if (f->def)
+			fprintf(out, "; default %s", f->def);
+		if (f->type == CT_INT || f->type == CT_INTLIST)
+			fprintf(out, "; %ld to %ld", f->min, f->max);
+		if (f->choices)
+			fprintf(out, "; one of %s", choices_text(f->choices, buf, sizeof buf));
+		if (f->valid_doc)
+			fprintf(out, "; %s", f->valid_doc);
+		if (f->is_path)
+			fprintf(out, "; relative to the config file's folder");
+		fprintf(out, "\n    %s\n", f->doc);
+		if (f->sub) {
+			char sub[170];
+			snprintf(sub, sizeof sub, "%s.", path);
+			print_schema(out, f->sub, sub);
+		}
+	}
+}
+
+void config_schema_print(FILE *out)
+{
+	print_schema(out, &top_schema, "");
+}
+
+const struct mdg_service *config_service(const struct mdg_config *c, const char *letter)
+{
+	for (size_t i = 0; c && letter && i < c->n_services; i++)
+		if (c->services[i].letter && strcmp(c->services[i].letter, letter) == 0)
+			return &c->services[i];
+	return NULL;
+}
+
+const struct mdg_counter *config_counter(const struct mdg_config *c, int number)
+{
+	for (size_t i = 0; c && i < c->n_counters; i++)
+		if (c->counters[i].number == number)
+			return &c->counters[i];
+	return NULL;
+}
+
+const struct mdg_terminal *config_terminal(const struct mdg_config *c, const char *id)
+{
+	for (size_t i = 0; c && id && i < c->n_terminals; i++)
+		if (c->terminals[i].id && strcmp(c->terminals[i].id, id) == 0)
+			return &c->terminals[i];
+	return NULL;
+}
+
+const char *textmap_get(const struct mdg_textmap *m, const char *lang)
+{
+	if (!m || m->n == 0)
+		return "";
+	if (lang) {
+		for (size_t i = 0; i < m->n; i++)
+			if (strcmp(m->v[i].lang, lang) == 0)
+				return m->v[i].text;
+		size_t base = strcspn(lang, "_@");
+		for (size_t i = 0; i < m->n; i++)
+			if (strlen(m->v[i].lang) == base && strncmp(m->v[i].lang, lang, base) == 0)
+				return m->v[i].text;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].lang, "ja") == 0)
+			return m->v[i].text;
+	return m->v[0].text;
+}
