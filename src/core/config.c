@@ -541,8 +541,9 @@ static void bind_schema(struct binder *b, const struct cfg_schema *s, const stru
 			if (strcmp(s->fields[j].key, k->scalar) == 0)
 				f = &s->fields[j];
 		if (!f) {
+			/* Suggest the closest key when it is plausibly a typo of it. */
 			const char *best = NULL;
-			size_t bd = 3;
+			size_t bd = strlen(k->scalar) / 3 + 1 > 3 ? strlen(k->scalar) / 3 + 1 : 3;
 			for (size_t j = 0; j < s->n; j++) {
 				size_t d = distance(k->scalar, s->fields[j].key);
 				if (d < bd) {
