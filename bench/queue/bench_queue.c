@@ -34,7 +34,7 @@ static double now_s(void)
 
 static void write_config(const char *dir)
 {
-	char path[512];
+	char path[128];
 	snprintf(path, sizeof path, "%s/site.yaml", dir);
 	FILE *f = fopen(path, "w");
 	if (!f) {
@@ -65,7 +65,7 @@ static void run_cmd(const char *cmd)
 
 static void bench_latency(const char *dir, long n)
 {
-	char cfgpath[512];
+	char cfgpath[128];
 	snprintf(cfgpath, sizeof cfgpath, "%s/site.yaml", dir);
 	struct cli_call call = { .config_path = cfgpath };
 	struct site site;
@@ -97,14 +97,14 @@ static void bench_latency(const char *dir, long n)
 
 static void bench_throughput(const char *dir, int seconds)
 {
-	char cfgpath[512];
+	char cfgpath[128];
 	snprintf(cfgpath, sizeof cfgpath, "%s/site.yaml", dir);
 	printf("issue+call throughput (each worker: issue, call next at its counter, finish half):\n");
 	int procs[] = { 1, 4, 8 };
 	double base = 0;
 	for (size_t k = 0; k < 3; k++) {
 		int p = procs[k];
-		char outs[8][600];
+		char outs[8][128];
 		pid_t pids[8];
 		for (int w = 0; w < p; w++) {
 			snprintf(outs[w], sizeof outs[w], "%s/worker%d.out", dir, w);
@@ -238,7 +238,7 @@ static void synth_year(const char *dbpath, long n)
 
 static void bench_report(const char *dir, long n)
 {
-	char cfgpath[512], dbpath[512], cmd[1400];
+	char cfgpath[128], dbpath[128], cmd[1024];
 	snprintf(cfgpath, sizeof cfgpath, "%s/site.yaml", dir);
 	snprintf(dbpath, sizeof dbpath, "%s/site.db", dir);
 	double t0 = now_s();
@@ -305,7 +305,7 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 1;
 	}
-	char sub[3][600], cmd[700];
+	char sub[3][64], cmd[256];
 	const char *names[3] = { "lat", "thr", "rep" };
 	for (int i = 0; i < 3; i++) {
 		snprintf(sub[i], sizeof sub[i], "%s/%s", dir, names[i]);

@@ -48,6 +48,7 @@ struct cfg_schema {
 	size_t size;                     /* CT_LIST: size of one element */
 };
 
+#define CFG_PATH_MAX 200 /* "services[12].name" and the like; longer ones are cut */
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define OFF(type, field) offsetof(struct type, field)
 
@@ -471,8 +472,9 @@ static void bind_list(struct binder *b, const struct cfg_field *f, const struct 
 	*(void **)at = arr;
 	*count = 0;
 	for (size_t i = 0; i < n->n; i++) {
-		char ipath[160];
-		snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+		char ipath[CFG_PATH_MAX];
+		if (snprintf(ipath, sizeof ipath, "%s[%zu]", path, i) >= (int)sizeof ipath)
+			ipath[sizeof ipath - 1] = '\0'; /* a path that long is only shortened in messages */
 		const struct doc_node *item = n->items[i];
 		if (f->type == CT_LIST) {
 			if (!want_kind(b, item, DOC_MAP, ipath))
@@ -558,8 +560,9 @@ static void bind_schema(struct binder *b, const struct cfg_schema *s, const stru
 				bad(b, k, "unknown key '%s'%s%s", k->scalar, path[0] ? " in " : "", path);
 			continue;
 		}
-		char sub[200];
-		snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", f->key);
+		char sub[CFG_PATH_MAX];
+		if (snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", f->key) >= (int)sizeof sub)
+			sub[sizeof sub - 1] = '\0';
 		bind_field(b, f, map->items[i], base, sub);
 	}
 	for (size_t j = 0; j < s->n; j++) {
@@ -790,8 +793,10 @@ static void print_schema(FILE *out, const struct cfg_schema *s, const char *pref
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const struct cfg_field *f = &s->fields[i];
-		char path[160], buf[200];
-		snprintf(path, sizeof path, "%s%s%s", prefix, f->key, f->type == CT_LIST ? "[]" : "");
+		char path[CFG_PATH_MAX], buf[200];
+		if (snprintf(path, sizeof path, "%s%s%s", prefix, f->key, f->type == CT_LIST ? "[]" : "") >=
+		    (int)sizeof path)
+			path[sizeof path - 1] = '\0';
 		fprintf(out, "%s\n    %s; %s", path, type_names[f->type], f->required ? "required" : "optional");
 		if (f->def)
 			fprintf(out, "; default %s", f->def);
@@ -805,8 +810,9 @@ static void print_schema(FILE *out, const struct cfg_schema *s, const char *pref
 			fprintf(out, "; relative to the config file's folder");
 		fprintf(out, "\n    %s\n", f->doc);
 		if (f->sub) {
-			char sub[170];
-			snprintf(sub, sizeof sub, "%s.", path);
+			char sub[CFG_PATH_MAX];
+			if (snprintf(sub, sizeof sub, "%s.", path) >= (int)sizeof sub)
+				sub[sizeof sub - 1] = '\0';
 			print_schema(out, f->sub, sub);
 		}
 	}
