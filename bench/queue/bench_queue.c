@@ -108,6 +108,7 @@ static void bench_throughput(const char *dir, int seconds)
 		pid_t pids[8];
 		for (int w = 0; w < p; w++) {
 			snprintf(outs[w], sizeof outs[w], "%s/worker%d.out", dir, w);
+			fflush(stdout); /* or the children print our buffered lines again */
 			pids[w] = fork();
 			if (pids[w] == 0) {
 				char sec[16], ctr[16], seed[16];
@@ -321,7 +322,11 @@ int main(int argc, char **argv)
 	snprintf(cmd, sizeof cmd, "%s db init --config %s/site.yaml >/dev/null", MDG_BIN_PATH, sub[2]);
 	run_cmd(cmd);
 	bench_report(sub[2], tickets);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run_cmd(cmd);
+	if (getenv("MDG_BENCH_KEEP")) {
+		printf("kept %s\n", dir);
+	} else {
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		run_cmd(cmd);
+	}
 	return 0;
 }

@@ -54,6 +54,7 @@ enum mdg_status site_open(const struct cli_call *call, unsigned flags, struct si
 	if (c->timezone && *c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();
+		bizdate_reset_cache();
 	}
 	if (c->log_level) {
 		int lvl = mlog_level_parse(c->log_level);

@@ -93,10 +93,29 @@ void bizdate_of_ms(int64_t ms, char out[BIZDATE_LEN])
 		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 }
 
+static int64_t span_start = 1, span_end = 0;
+static int span_hour;
+
+void bizdate_reset_cache(void)
+{
+	span_start = 1;
+	span_end = 0;
+}
+
 int bizdate_hour_of_ms(int64_t ms)
 {
+	/* Reports ask this for every ticket of a year, in time order: remember the local hour last
+	 * computed and its span, so that localtime_r runs about once per hour of data. The span
+	 * is one clock hour, which no zone transition splits (they fall on whole hours or at
+	 * least on whole quarter hours, and the cache only spans to the next quarter hour). */
+	if (ms >= span_start && ms < span_end)
+		return span_hour;
 	struct tm tm;
 	local_tm(ms, &tm);
+	int64_t into = ((int64_t)tm.tm_min % 15) * 60000 + (int64_t)tm.tm_sec * 1000 + ms % 1000;
+	span_start = ms - into;
+	span_end = span_start + 15 * 60000;
+	span_hour = tm.tm_hour;
 	return tm.tm_hour;
 }
 

@@ -21,8 +21,12 @@ struct bizclock {
 /* The local date (process TZ) of a UTC millisecond time. */
 void bizdate_of_ms(int64_t ms, char out[BIZDATE_LEN]);
 
-/* The local hour (0..23) of a UTC millisecond time. */
+/* The local hour (0..23) of a UTC millisecond time. Caches the last quarter hour it computed
+ * (not thread-safe; madoguchi is single-threaded). Changing TZ needs bizdate_reset_cache(). */
 int bizdate_hour_of_ms(int64_t ms);
+
+/* Forgets the cached hour span (after a change of TZ). */
+void bizdate_reset_cache(void);
 
 /* Computes the next stamp. last_date may be "" or NULL (nothing stored yet); last_ms may be 0. */
 void bizclock_advance(const char *last_date, int64_t last_ms, int64_t now_ms, struct bizclock *out);

@@ -14,7 +14,7 @@ struct stats_summary {
 	double p90;      /* NaN when n == 0 */
 };
 
-/* Sorts v in place (ascending) and summarises it. */
+/* Summarises v, reordering it (linear-time selection, not a sort). */
 void stats_summarise(double *v, size_t n, struct stats_summary *out);
 
 /* The p-th percentile (0..100) of an ascending array; NaN when n == 0. */

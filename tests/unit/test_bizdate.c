@@ -10,6 +10,7 @@ static int setup_tokyo(void **state)
 {
 	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
+	bizdate_reset_cache();
 	return 0;
 }
 

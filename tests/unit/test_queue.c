@@ -29,6 +29,7 @@ static int setup(void **state)
 {
 	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
+	bizdate_reset_cache();
 	struct fx *f = calloc(1, sizeof *f);
 	f->dir = test_tmpdir();
 	f->cfg = test_config_from(TEST_SITE_YAML, f->dir);

@@ -28,6 +28,28 @@ static void percentiles_interpolate(void **state)
 	assert_float_equal(stats_percentile_sorted(ten, 10, 50), 5.5, 1e-9);
 }
 
+/* The linear-time selection agrees with sorting, on random arrays with many duplicates. */
+static void selection_matches_sorting(void **state)
+{
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 1 + (size_t)(rand() % 200);
+		int spread = 1 + rand() % 50;
+		double v[200], sorted[200];
+		for (size_t i = 0; i < n; i++)
+			v[i] = sorted[i] = (double)(rand() % spread) / 4.0;
+		struct stats_summary s;
+		stats_summarise(v, n, &s);
+		stats_sort(sorted, n);
+		assert_float_equal(s.median, stats_percentile_sorted(sorted, n, 50), 1e-9);
+		assert_float_equal(s.p90, stats_percentile_sorted(sorted, n, 90), 1e-9);
+		/* v is a permutation of the input */
+		stats_sort(v, n);
+		for (size_t i = 0; i < n; i++)
+			assert_float_equal(v[i], sorted[i], 0);
+	}
+}
+
 /* A fixed day: service A (target 10 min), service B (target 20 min).
  *  A1 finished: waited 5, served 4 (counter 1, 09:xx)
  *  A2 finished: waited 15, served 6 (counter 2, 09:xx)
@@ -144,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(percentiles_interpolate),
+		cmocka_unit_test(selection_matches_sorting),
 		cmocka_unit_test(by_service),
 		cmocka_unit_test(by_hour_and_counter),
 		cmocka_unit_test(empty_and_bad_input),
