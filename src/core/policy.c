@@ -14,15 +14,9 @@ static int64_t overdue_permille(const struct policy_candidate *c, int64_t now_ms
 	return wait * 1000 / target;
 }
 
-/* True when a should be called before b (both of the same class). */
-static bool before(const struct policy_candidate *a, const struct policy_candidate *b,
-		   int64_t now_ms, int percent)
+/* True when a should be called before b (both of the same class, neither overdue). */
+static bool before(const struct policy_candidate *a, const struct policy_candidate *b)
 {
-	int64_t oa = overdue_permille(a, now_ms, percent), ob = overdue_permille(b, now_ms, percent);
-	if ((oa > 0) != (ob > 0))
-		return oa > 0;
-	if (oa != ob)
-		return oa > ob;
 	if (a->rank != b->rank)
 		return a->rank < b->rank;
 	if (a->queue_ms != b->queue_ms)
@@ -35,6 +29,17 @@ int policy_pick(const struct policy_candidate *c, size_t n, int64_t now_ms,
 {
 	if (n == 0)
 		return -1;
+	int most = -1;
+	int64_t most_late = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t late = overdue_permille(&c[i], now_ms, p->overdue_percent);
+		if (late > most_late || (late > 0 && late == most_late && before(&c[i], &c[most]))) {
+			most = (int)i;
+			most_late = late;
+		}
+	}
+	if (most >= 0)
+		return most;
 	bool any_prio = false, any_normal = false;
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].priority)
@@ -48,7 +53,7 @@ int policy_pick(const struct policy_candidate *c, size_t n, int64_t now_ms,
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].priority != want_prio)
 			continue;
-		if (best < 0 || before(&c[i], &c[best], now_ms, p->overdue_percent))
+		if (best < 0 || before(&c[i], &c[best]))
 			best = (int)i;
 	}
 	return best;

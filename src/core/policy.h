@@ -3,13 +3,14 @@
  * their inputs (the store gathers the candidates inside its transaction and applies the pick).
  *
  * The rule, in order (DESIGN.md §5):
- *  1. Class. A priority ticket goes next when at least `interleave` normal tickets were called
- *     since the last priority ticket, or when no normal ticket waits; otherwise a normal one.
- *     So priority residents interleave fairly (1 per N) and normal residents are never starved.
- *  2. Ageing. Within the class, tickets waiting longer than their service target times
- *     overdue_percent/100 go first, the most overdue (relative to its target) first.
- *  3. Preference. Otherwise the counter's service preference order, then the earliest queue
- *     time (transfers keep the original issue time), then the lower number. */
+ *  1. Ageing. A ticket waiting longer than its service target times overdue_percent/100 is
+ *     overdue; the most overdue one (relative to its target) goes first, whatever its class or
+ *     service. Nobody waits for ever behind others' preferences or priorities.
+ *  2. Class. Otherwise a priority ticket goes next when at least `interleave` normal tickets
+ *     were called since the last priority ticket, or when no normal ticket waits; else a normal
+ *     one. So priority residents interleave fairly (1 per N) and normal ones are not starved.
+ *  3. Preference. Within the class, the counter's service preference order, then the earliest
+ *     queue time (transfers keep the original issue time), then the lower number. */
 #ifndef MDG_CORE_POLICY_H
 #define MDG_CORE_POLICY_H
 

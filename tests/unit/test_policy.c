@@ -83,6 +83,17 @@ static void normals_never_starve_under_priority_flood(void **state)
 	assert_int_equal(normals, 30);
 }
 
+static void overdue_priority_beats_interleave(void **state)
+{
+	/* A priority ticket overdue (40 min of a 20 min target) goes before a fresh normal one even
+	 * though the interleave says "normal now". */
+	struct policy_candidate c[] = { cand(0, 20, 0, 1, true), cand(39 * MIN, 20, 0, 2, false) };
+	assert_int_equal(policy_pick(c, 2, 40 * MIN, 0, &P), 0);
+	/* And an overdue normal ticket goes before a priority one whose turn it is. */
+	struct policy_candidate d[] = { cand(35 * MIN, 20, 0, 1, true), cand(0, 20, 1, 2, false) };
+	assert_int_equal(policy_pick(d, 2, 40 * MIN, 3, &P), 1);
+}
+
 static void ties_break_by_number(void **state)
 {
 	struct policy_candidate c[] = { cand(MIN, 30, 0, 7, false), cand(MIN, 30, 0, 5, false) };
@@ -109,6 +120,7 @@ int main(void)
 		cmocka_unit_test(priority_interleaves_one_per_n),
 		cmocka_unit_test(priority_goes_when_no_normal_waits),
 		cmocka_unit_test(normals_never_starve_under_priority_flood),
+		cmocka_unit_test(overdue_priority_beats_interleave),
 		cmocka_unit_test(ties_break_by_number),
 		cmocka_unit_test(eta),
 	};
