@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +24,45 @@ struct builder {
 	struct doc_node *pending_key[MAX_DEPTH]; /* a map's key waiting for its value */
 	int depth;
 	int documents;
-	struct { char *name; struct doc_node *node; } anchors[MAX_ANCHORS];
+	/* Anchored nodes are kept as owned copies made when the node is complete, so that an alias
+	 * never sees a node the builder has since freed, nor one still being built. */
+	struct { char *name; struct doc_node *copy; } anchors[MAX_ANCHORS];
 	int n_anchors;
+	char *open_anchor[MAX_DEPTH];  /* anchor of each open collection, or NULL */
+	long nodes;                    /* nodes made, copies included: bounds alias bombs */
 	bool failed, nomem;
 };
+
+#define MAX_NODES 200000
+
+/* A malloc'd copy of a token's text (NUL-terminated, *len bytes before the NUL). Read through a
+ * token iterator: fy_token_get_text caches a buffer in the token that libfyaml 0.7.12 leaks
+ * when the parse ends in an error (found by fuzzing). NULL when out of memory. */
+static char *token_text(struct fy_token *t, size_t *len)
+{
+	size_t want = t ? fy_token_get_text_length(t) : 0;
+	char *buf = malloc(want + 1);
+	if (!buf)
+		return NULL;
+	size_t got = 0;
+	if (want) {
+		struct fy_token_iter *it = fy_token_iter_create(t);
+		if (!it) {
+			free(buf);
+			return NULL;
+		}
+		while (got < want) {
+			ssize_t r = fy_token_iter_read(it, buf + got, want - got);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		fy_token_iter_destroy(it);
+	}
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
 
 static void problem(struct builder *b, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -42,8 +78,19 @@ static void problem(struct builder *b, int line, int col, const char *fmt, ...)
 	b->failed = true;
 }
 
-static struct doc_node *copy_node(const struct doc_node *n)
+static void too_big_or_nomem(struct builder *b, const struct doc_node *at)
 {
+	if (b->nodes > MAX_NODES)
+		problem(b, at->line, at->col, "the document is too large (aliases expand to more than %d"
+			" nodes)", MAX_NODES);
+	else
+		b->nomem = true;
+}
+
+static struct doc_node *copy_node(struct builder *b, const struct doc_node *n)
+{
+	if (++b->nodes > MAX_NODES)
+		return NULL;
 	struct doc_node *c = doc_node_new(n->kind, n->line, n->col);
 	if (!c)
 		return NULL;
@@ -52,8 +99,8 @@ static struct doc_node *copy_node(const struct doc_node *n)
 	if (n->scalar && !(c->scalar = strdup(n->scalar)))
 		goto fail;
 	for (size_t i = 0; i < n->n; i++) {
-		struct doc_node *v = copy_node(n->items[i]);
-		struct doc_node *k = n->kind == DOC_MAP ? copy_node(n->keys[i]) : NULL;
+		struct doc_node *v = copy_node(b, n->items[i]);
+		struct doc_node *k = n->kind == DOC_MAP ? copy_node(b, n->keys[i]) : NULL;
 		int rc = !v || (n->kind == DOC_MAP && !k) ? -1 :
 			 n->kind == DOC_MAP ? doc_map_append(c, k, v) : doc_seq_append(c, v);
 		if (rc != 0) {
@@ -68,22 +115,37 @@ fail:
 	return NULL;
 }
 
-static void remember_anchor(struct builder *b, struct fy_token *anchor, struct doc_node *node)
+/* Records name (taken over) for the now complete node: stores a copy of it. */
+static void remember_anchor(struct builder *b, char *name, const struct doc_node *node)
 {
-	if (!anchor)
+	if (!name)
 		return;
-	size_t len;
-	const char *name = fy_token_get_text(anchor, &len);
-	if (!name || b->n_anchors == MAX_ANCHORS) {
+	if (b->n_anchors == MAX_ANCHORS) {
 		problem(b, node->line, node->col, "too many anchors (at most %d)", MAX_ANCHORS);
+		free(name);
 		return;
 	}
-	b->anchors[b->n_anchors].name = strndup(name, len);
-	b->anchors[b->n_anchors].node = node;
-	if (!b->anchors[b->n_anchors].name)
+	struct doc_node *copy = copy_node(b, node);
+	if (!copy) {
+		too_big_or_nomem(b, node);
+		free(name);
+		return;
+	}
+	b->anchors[b->n_anchors].name = name;
+	b->anchors[b->n_anchors].copy = copy;
+	b->n_anchors++;
+}
+
+/* The text of an optional anchor token as an owned string; NULL when there is none. */
+static char *anchor_name(struct builder *b, struct fy_token *anchor)
+{
+	size_t len;
+	if (!anchor)
+		return NULL;
+	char *name = token_text(anchor, &len);
+	if (!name)
 		b->nomem = true;
-	else
-		b->n_anchors++;
+	return name;
 }
 
 /* Hands a finished node to its parent (or makes it the root). Takes ownership of node. */
@@ -169,8 +231,9 @@ static void on_event(struct builder *b, struct fy_event *ev)
 			doc_node_free(n);
 			return;
 		}
-		remember_anchor(b, ev->type == FYET_MAPPING_START ? ev->mapping_start.anchor :
-				ev->sequence_start.anchor, n);
+		b->nodes++;
+		b->open_anchor[b->depth] = anchor_name(b, ev->type == FYET_MAPPING_START ?
+						       ev->mapping_start.anchor : ev->sequence_start.anchor);
 		b->pending_key[b->depth] = NULL;
 		b->stack[b->depth++] = n;
 		break;
@@ -181,6 +244,8 @@ static void on_event(struct builder *b, struct fy_event *ev)
 		n = b->stack[--b->depth];
 		doc_node_free(b->pending_key[b->depth]);
 		b->pending_key[b->depth] = NULL;
+		remember_anchor(b, b->open_anchor[b->depth], n);
+		b->open_anchor[b->depth] = NULL;
 		attach(b, n);
 		break;
 	case FYET_SCALAR: {
@@ -188,11 +253,10 @@ static void on_event(struct builder *b, struct fy_event *ev)
 		if (!n)
 			return;
 		size_t len = 0;
-		const char *text = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : "";
 		enum fy_scalar_style style = ev->scalar.value ? fy_token_scalar_style(ev->scalar.value) :
 							       FYSS_PLAIN;
 		n->quoted = style != FYSS_PLAIN;
-		n->scalar = strndup(text ? text : "", len);
+		n->scalar = token_text(ev->scalar.value, &len);
 		if (!n->scalar) {
 			b->nomem = true;
 			doc_node_free(n);
@@ -203,19 +267,25 @@ static void on_event(struct builder *b, struct fy_event *ev)
 		n->null = !n->quoted && (len == 0 || strcmp(n->scalar, "~") == 0 ||
 					 strcmp(n->scalar, "null") == 0 || strcmp(n->scalar, "Null") == 0 ||
 					 strcmp(n->scalar, "NULL") == 0);
-		remember_anchor(b, ev->scalar.anchor, n);
+		b->nodes++;
+		remember_anchor(b, anchor_name(b, ev->scalar.anchor), n);
 		attach(b, n);
 		break;
 	}
 	case FYET_ALIAS: {
 		size_t len;
-		const char *name = fy_token_get_text(ev->alias.anchor, &len);
+		char *name = token_text(ev->alias.anchor, &len);
 		const struct fy_mark *m = fy_event_start_mark(ev);
+		if (!name) {
+			b->nomem = true;
+			return;
+		}
 		for (int i = b->n_anchors - 1; i >= 0; i--) {
-			if (strlen(b->anchors[i].name) == len && memcmp(b->anchors[i].name, name, len) == 0) {
-				n = copy_node(b->anchors[i].node);
+			if (strcmp(b->anchors[i].name, name) == 0) {
+				free(name);
+				n = copy_node(b, b->anchors[i].copy);
 				if (!n) {
-					b->nomem = true;
+					too_big_or_nomem(b, b->anchors[i].copy);
 					return;
 				}
 				n->line = m ? m->line + 1 : n->line;
@@ -224,8 +294,8 @@ static void on_event(struct builder *b, struct fy_event *ev)
 				return;
 			}
 		}
-		problem(b, m ? m->line + 1 : 0, m ? m->column + 1 : 0, "unknown alias '*%.*s'",
-			(int)len, name ? name : "");
+		problem(b, m ? m->line + 1 : 0, m ? m->column + 1 : 0, "unknown alias '*%s'", name);
+		free(name);
 		break;
 	}
 	default:
@@ -296,9 +366,12 @@ static enum mdg_status parse(const char *name, const char *text, size_t len, str
 		b.depth--;
 		doc_node_free(b.pending_key[b.depth]);
 		doc_node_free(b.stack[b.depth]);
+		free(b.open_anchor[b.depth]);
 	}
-	for (int i = 0; i < b.n_anchors; i++)
+	for (int i = 0; i < b.n_anchors; i++) {
 		free(b.anchors[i].name);
+		doc_node_free(b.anchors[i].copy);
+	}
 	if (b.nomem || b.failed) {
 		doc_node_free(b.root);
 		return b.nomem ? MDG_ERR_NOMEM : MDG_ERR_CONFIG;

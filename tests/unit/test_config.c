@@ -202,6 +202,17 @@ static void yaml_syntax_errors(void **state)
 	doc_diags_free(&d);
 	assert_int_equal(load("a: *nowhere\n", &c, &d), MDG_ERR_CONFIG);
 	doc_diags_free(&d);
+	/* An alias bomb: 10^9 nodes if expanded; refused once past the node budget. */
+	char bomb[2000] = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+	for (int i = 1; i < 9; i++) {
+		char line[200];
+		snprintf(line, sizeof line, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+			 i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+		strcat(bomb, line);
+	}
+	assert_int_equal(load(bomb, &c, &d), MDG_ERR_CONFIG);
+	EXPECT(&d, "the document is too large");
+	doc_diags_free(&d);
 	struct doc doc;
 	assert_int_equal(yaml_load_file("/nonexistent/site.yaml", &doc, &d), MDG_ERR_CONFIG);
 	EXPECT(&d, "/nonexistent/site.yaml: cannot read: No such file or directory");
