@@ -90,7 +90,7 @@ void json_real(struct json_writer *j, const char *key, double value)
 	if (isnan(value) || isinf(value))
 		fputs("null", j->f);
 	else
-		fprintf(j->f, "%.1f", value);
+		fprintf(j->f, "%.10g", value);
 }
 
 void json_bool(struct json_writer *j, const char *key, bool value)
