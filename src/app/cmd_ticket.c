@@ -7,6 +7,7 @@
 #include "app/out.h"
 #include "app/site.h"
 #include "core/i18n.h"
+#include "secure/keys.h"
 #include "store/queue.h"
 
 static int run_issue(const struct cli_call *call)
@@ -144,6 +145,82 @@ static int run_void(const struct cli_call *call)
 	return 0;
 }
 
+static int run_code(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct site site;
+	struct keyring *ring = NULL;
+	struct ticket t;
+	struct ticketcode c;
+	char payload[TICKETCODE_MAX];
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	if (keyring_load(site.cfg->key_file, &ring, &err) ||
+	    queue_find(site.st, call->args[0], cli_get(call, "date"), site_now(), &t, &err))
+		goto fail;
+	ticketcode_of_ticket(&t, site.cfg->site_id, keyring_current_id(ring), &c);
+	if (ticketcode_format(&c, keyring_ticket_mac, ring, payload, &err))
+		goto fail;
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		json_str(&j, "payload", payload);
+		json_int(&j, "key", c.key_id);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		printf("%s\n", payload);
+	}
+	keyring_free(&ring);
+	site_close(&site);
+	return 0;
+fail:
+	keyring_free(&ring);
+	site_close(&site);
+	return cli_fail(call, &err);
+}
+
+static int run_verify(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct site site;
+	struct keyring *ring = NULL;
+	struct ticket t;
+	enum ticketcode_verdict v;
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	if (keyring_load(site.cfg->key_file, &ring, &err) ||
+	    queue_verify_code(site.st, site.cfg->site_id, keyring_ticket_mac, ring, call->args[0],
+			      site_now(), &v, &t, &err)) {
+		keyring_free(&ring);
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	keyring_free(&ring);
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", v == TC_VALID);
+		json_str(&j, "verdict", ticketcode_verdict_name(v));
+		json_str(&j, "reason", ticketcode_verdict_str(v));
+		if (v == TC_VALID)
+			out_json_ticket(&j, "ticket", &t);
+		json_obj_end(&j);
+		json_end(&j);
+	} else if (v == TC_VALID) {
+		char num[8];
+		ticket_format_number(t.service, t.number, num);
+		printf(_("Valid: ticket %s of %s (%s).\n"), num, t.bizdate, _(ticket_state_name(t.state)));
+	} else {
+		fprintf(stderr, "madoguchi: %s\n", ticketcode_verdict_str(v));
+	}
+	site_close(&site);
+	return v == TC_VALID ? 0 : 2;
+}
+
 const struct cli_cmd cmd_ticket_table[] = {
 	{ .group = "ticket", .name = "issue", .run = run_issue,
 	  .summary = "issue a queue ticket: prints the number, people ahead and the estimated wait",
@@ -155,6 +232,12 @@ const struct cli_cmd cmd_ticket_table[] = {
 	{ .group = "ticket", .name = "show", .run = run_show, .args = "NUMBER", .min_args = 1,
 	  .max_args = 1, .summary = "show one ticket (today's, or of --date)",
 	  .opts = { { "date", "YYYY-MM-DD", "business date (default: today)" } } },
+	{ .group = "ticket", .name = "code", .run = run_code, .args = "NUMBER", .min_args = 1,
+	  .max_args = 1, .summary = "print the signed MDG1 code of a ticket (what its QR code holds)",
+	  .opts = { { "date", "YYYY-MM-DD", "business date (default: today)" } } },
+	{ .group = "ticket", .name = "verify", .run = run_verify, .args = "PAYLOAD", .min_args = 1,
+	  .max_args = 1,
+	  .summary = "check a scanned ticket code: valid, or why not (exit 2: refused)" },
 	{ .group = "ticket", .name = "void", .run = run_void,
 	  .summary = "void a waiting ticket that never reached the resident (audited)",
 	  .opts = {

@@ -666,6 +666,44 @@ enum mdg_status queue_find(struct store *st, const char *number, const char *biz
 	return find_ticket(st, bizdate, letter, n, out, err);
 }
 
+enum mdg_status queue_verify_code(struct store *st, const char *site_id, ticketcode_mac_fn mac,
+				  void *mac_ctx, const char *payload, int64_t now_ms,
+				  enum ticketcode_verdict *verdict, struct ticket *out,
+				  struct mdg_err *err)
+{
+	struct ticketcode c;
+	char today[11];
+	*verdict = ticketcode_parse(payload, mac, mac_ctx, secure_equal, &c);
+	if (*verdict != TC_VALID)
+		return MDG_OK;
+	enum mdg_status rc = store_today(st, now_ms, today, err);
+	if (rc)
+		return rc;
+	*verdict = ticketcode_check_context(&c, site_id, today);
+	if (*verdict != TC_VALID)
+		return MDG_OK;
+	int64_t last;
+	rc = query_int(st, "SELECT last_number FROM day_counters WHERE bizdate = ?1 AND service = ?2",
+		       c.bizdate, c.service, 0, &last, err);
+	if (rc)
+		return rc;
+	if (c.number > last) {
+		*verdict = TC_BEYOND_COUNTER;
+		return MDG_OK;
+	}
+	struct ticket t;
+	struct mdg_err ignored;
+	rc = find_ticket(st, c.bizdate, c.service, c.number, &t, &ignored);
+	if (rc == MDG_ERR_NOT_FOUND || (!rc && strncmp(t.token, c.token, TICKETCODE_TOKEN_LEN) != 0)) {
+		*verdict = TC_NOT_FOUND;
+		return MDG_OK;
+	}
+	if (rc)
+		return mdg_err_set(err, rc, "%s", ignored.msg);
+	*out = t;
+	return MDG_OK;
+}
+
 void queue_status_free(struct queue_status *s)
 {
 	if (!s)

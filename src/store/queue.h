@@ -14,6 +14,7 @@
 #include "core/report.h"
 #include "core/status.h"
 #include "core/ticket.h"
+#include "core/ticketcode.h"
 
 struct store;
 
@@ -61,6 +62,15 @@ enum mdg_status queue_apply(struct store *st, const struct mdg_config *cfg,
 /* Finds a ticket of today (or of bizdate when not NULL) by number. MDG_ERR_NOT_FOUND. */
 enum mdg_status queue_find(struct store *st, const char *number, const char *bizdate,
 			   int64_t now_ms, struct ticket *out, struct mdg_err *err);
+
+/* Verifies a scanned ticket code against the store: the MAC (mac/mac_ctx), the site, today's
+ * business date, the day's counter and the ticket itself (its id prefix must match). *verdict
+ * gets the result and, when TC_VALID, *out the ticket. MDG_OK whenever it could decide (even
+ * when the code is refused); store errors otherwise. */
+enum mdg_status queue_verify_code(struct store *st, const char *site_id, ticketcode_mac_fn mac,
+				  void *mac_ctx, const char *payload, int64_t now_ms,
+				  enum ticketcode_verdict *verdict, struct ticket *out,
+				  struct mdg_err *err);
 
 struct queue_service_status {
 	char letter[2];

@@ -7,6 +7,7 @@
 
 #include "core/bizdate.h"
 #include "secure/hash.h"
+#include "secure/keys.h"
 #include "store/audit.h"
 #include "store/queue.h"
 #include "store/store.h"
@@ -386,6 +387,46 @@ static void audit_chain_detects_tampering(void **state)
 	assert_non_null(strstr(v.problem, "end"));
 }
 
+static void verify_code_against_the_store(void **state)
+{
+	struct fx *f = *state;
+	struct mdg_err err = { 0 };
+	char key[600];
+	snprintf(key, sizeof key, "%s/site.key", f->dir);
+	assert_int_equal(keyring_init(key, &err), MDG_OK);
+	struct keyring *ring;
+	assert_int_equal(keyring_load(key, &ring, &err), MDG_OK);
+	int64_t now = T("2026-11-25T09:00:00+09:00");
+	struct ticket t = issue(f, "A", PRIO_NONE, now), got;
+	struct ticketcode c;
+	char p[TICKETCODE_MAX];
+	enum ticketcode_verdict v;
+#define VERIFY(code, when, want)                                                                  \
+	do {                                                                                      \
+		assert_int_equal(ticketcode_format(&code, keyring_ticket_mac, ring, p, &err), MDG_OK); \
+		assert_int_equal(queue_verify_code(f->st, "test-site", keyring_ticket_mac, ring, p, when, \
+						   &v, &got, &err), MDG_OK);                      \
+		if (v != want)                                                                    \
+			fail_msg("%s: %s, want %s", p, ticketcode_verdict_name(v),                \
+				 ticketcode_verdict_name(want));                                  \
+	} while (0)
+	ticketcode_of_ticket(&t, "test-site", 1, &c);
+	VERIFY(c, now, TC_VALID);
+	assert_int_equal(got.id, t.id);
+	struct ticketcode x = c;
+	x.number = 2; /* today's counter is at 1 */
+	VERIFY(x, now, TC_BEYOND_COUNTER);
+	x = c;
+	x.token[0] = x.token[0] == 'a' ? 'b' : 'a'; /* a number that exists, but not this ticket */
+	VERIFY(x, now, TC_NOT_FOUND);
+	x = c;
+	snprintf(x.site, sizeof x.site, "naha-shinto");
+	VERIFY(x, now, TC_OTHER_SITE);
+	VERIFY(c, T("2026-11-26T09:00:00+09:00"), TC_NOT_TODAY); /* yesterday's ticket, next day */
+	keyring_free(&ring);
+#undef VERIFY
+}
+
 int main(void)
 {
 #define T_(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -402,6 +443,7 @@ int main(void)
 		T_(read_only_store_refuses_and_consumes_nothing),
 		T_(backup_is_a_complete_copy),
 		T_(audit_chain_detects_tampering),
+		T_(verify_code_against_the_store),
 	};
 	return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }
