@@ -1,14 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_ticket: madoguchi ticket issue|show|void. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/cli.h"
 #include "app/out.h"
 #include "app/site.h"
 #include "core/i18n.h"
+#include "app/ticketprint.h"
 #include "secure/keys.h"
 #include "store/queue.h"
+
+/* The terminal named by --terminal or $MADOGUCHI_TERMINAL, or NULL (with err set when a name
+ * was given but is not in the config). */
+static const struct mdg_terminal *pick_terminal(const struct cli_call *call, const struct site *site,
+						struct mdg_err *err)
+{
+	const char *id = cli_get(call, "terminal");
+	if (!id)
+		id = getenv("MADOGUCHI_TERMINAL");
+	if (!id || !*id)
+		return NULL;
+	const struct mdg_terminal *t = config_terminal(site->cfg, id);
+	if (!t)
+		mdg_err_set(err, MDG_ERR_NOT_FOUND, "unknown terminal '%s'", id);
+	return t;
+}
 
 static int run_issue(const struct cli_call *call)
 {
@@ -36,10 +54,18 @@ static int run_issue(const struct cli_call *call)
 	}
 	struct ticket t;
 	struct queue_eta eta;
-	if (queue_issue(site.st, site.cfg, cli_get(call, "service"), (enum ticket_priority)prio, lang,
-			site_now(), &t, &eta, &err)) {
+	const struct mdg_terminal *term = pick_terminal(call, &site, &err);
+	if (err.code || queue_issue(site.st, site.cfg, cli_get(call, "service"),
+				    (enum ticket_priority)prio, lang, site_now(), &t, &eta, &err)) {
 		site_close(&site);
 		return cli_fail(call, &err);
+	}
+	/* The number is committed; now the paper. A failed print keeps the number. */
+	struct ticketprint_result pr = { 0 };
+	struct mdg_err perr = { 0 };
+	if (term && term->printer) {
+		struct ticketprint_opts o = { .sink = term->printer, .paper_mm = term->paper_mm };
+		ticketprint(&site, &t, &o, &pr, &perr);
 	}
 	if (call->json) {
 		struct json_writer j;
@@ -51,6 +77,10 @@ static int run_issue(const struct cli_call *call)
 		json_int(&j, "eta_min", eta.eta_min);
 		json_int(&j, "counters", eta.counters);
 		json_real(&j, "median_service_min", eta.median_service_min);
+		if (term && term->printer) {
+			json_bool(&j, "printed", pr.printed);
+			json_str(&j, "print_error", perr.code ? perr.msg : NULL);
+		}
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
@@ -65,6 +95,71 @@ static int run_issue(const struct cli_call *call)
 		       eta.ahead, eta.eta_min);
 		printf(_("Issued at %s. Please wait until your number is called.\n"), at);
 	}
+	site_close(&site);
+	if (perr.code) {
+		fprintf(stderr, "madoguchi: %s\n", perr.msg);
+		return mdg_status_exit(perr.code);
+	}
+	return 0;
+}
+
+static void print_result(const struct cli_call *call, const char *num,
+			 const struct ticketprint_result *r, const char *sink)
+{
+	if (call->json)
+		return;
+	if (r->printed)
+		printf(_("Printed %s on %s (%zu bytes).\n"), num, sink, r->bytes);
+}
+
+static int run_print(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct site site;
+	struct ticket t;
+	long paper = 0;
+	if (cli_get_int(call, "paper", 58, 80, &paper, &err))
+		return cli_fail(call, &err);
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	const struct mdg_terminal *term = pick_terminal(call, &site, &err);
+	if (err.code || queue_find(site.st, call->args[0], cli_get(call, "date"), site_now(), &t, &err)) {
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	struct ticketprint_opts o = {
+		.sink = cli_get(call, "to") ? cli_get(call, "to") : term ? term->printer : NULL,
+		.png = cli_get(call, "png"), .svg = cli_get(call, "svg"), .lang = cli_get(call, "lang"),
+		.paper_mm = paper ? (int)paper : term ? term->paper_mm : 80,
+	};
+	if (!o.sink && !o.png && !o.svg) {
+		mdg_err_set(&err, MDG_ERR_USAGE, "nowhere to print: give --to SINK, --terminal ID,"
+			    " --png FILE or --svg FILE");
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	struct ticketprint_result r;
+	char num[8];
+	ticket_format_number(t.service, t.number, num);
+	if (ticketprint(&site, &t, &o, &r, &err)) {
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		json_bool(&j, "printed", r.printed);
+		json_int(&j, "bytes", (int64_t)r.bytes);
+		json_int(&j, "qr_version", r.qr_version);
+		json_int(&j, "text_lines", r.text_lines);
+		json_int(&j, "raster_lines", r.raster_lines);
+		out_json_ticket(&j, "ticket", &t);
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	print_result(call, num, &r, o.sink);
 	site_close(&site);
 	return 0;
 }
@@ -228,6 +323,19 @@ const struct cli_cmd cmd_ticket_table[] = {
 		{ "service", "LETTER", "the service, e.g. A", .required = true },
 		{ "priority", "REASON", "elderly | disability | pregnant | child" },
 		{ "lang", "LANG", "the resident's language (one the site offers)" },
+		{ "terminal", "ID", "print on this terminal's printer (default: $MADOGUCHI_TERMINAL)" },
+	  } },
+	{ .group = "ticket", .name = "print", .run = run_print, .args = "NUMBER", .min_args = 1,
+	  .max_args = 1,
+	  .summary = "print (or reprint) a ticket: ESC/POS to a sink, previews as PNG/SVG",
+	  .opts = {
+		{ "to", "SINK", "file:/PATH, device:/PATH, tcp:HOST:PORT or cups:QUEUE" },
+		{ "terminal", "ID", "use this terminal's printer and paper (default: $MADOGUCHI_TERMINAL)" },
+		{ "png", "FILE", "write the ticket as the printer's raster, as PNG" },
+		{ "svg", "FILE", "write the Code 128 of the number as SVG" },
+		{ "lang", "LANG", "language of the slip (default: the ticket's)" },
+		{ "paper", "MM", "58 or 80 (default: the terminal's, else 80)" },
+		{ "date", "YYYY-MM-DD", "business date (default: today)" },
 	  } },
 	{ .group = "ticket", .name = "show", .run = run_show, .args = "NUMBER", .min_args = 1,
 	  .max_args = 1, .summary = "show one ticket (today's, or of --date)",

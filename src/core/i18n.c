@@ -37,6 +37,15 @@ void i18n_set_language(const char *lang)
 	textdomain(MDG_TEXTDOMAIN);
 }
 
+void i18n_restore_language(const char *list)
+{
+	if (list)
+		setenv("LANGUAGE", list, 1);
+	else
+		unsetenv("LANGUAGE");
+	textdomain(MDG_TEXTDOMAIN);
+}
+
 int i18n_lang_valid(const char *lang)
 {
 	if (!lang)

@@ -18,6 +18,10 @@ int i18n_bind(const char *dir);
  * process locale's language. Not thread-safe (setenv); call from the main thread. */
 void i18n_set_language(const char *lang);
 
+/* Sets LANGUAGE to exactly list (as saved from getenv before a switch), or unsets it for NULL,
+ * and invalidates the catalog cache: undoes i18n_set_language. */
+void i18n_restore_language(const char *list);
+
 /* True when lang is a well-formed catalog code: [a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?. */
 int i18n_lang_valid(const char *lang);
 

@@ -704,6 +704,68 @@ enum mdg_status queue_verify_code(struct store *st, const char *site_id, ticketc
 	return MDG_OK;
 }
 
+enum mdg_status queue_mark_printed(struct store *st, const char *number, const char *bizdate,
+				   int64_t now_ms, struct ticket *out, struct mdg_err *err)
+{
+	char letter[2];
+	int n;
+	if (!number || !ticket_parse_number(number, letter, &n))
+		return mdg_err_set(err, MDG_ERR_INVALID, "'%s' is not a ticket number (like A-042)",
+				   number ? number : "");
+	struct bizclock clock;
+	struct ticket t;
+	sqlite3_stmt *s = NULL;
+	enum mdg_status rc = store_begin_write(st, err);
+	if (rc)
+		return rc;
+	rc = store_stamp(st, now_ms, &clock, err);
+	if (!rc)
+		rc = find_ticket(st, bizdate ? bizdate : clock.date, letter, n, &t, err);
+	if (!rc && t.state == TICKET_VOIDED)
+		rc = mdg_err_set(err, MDG_ERR_STATE, "%s was voided; it is not printed again", number);
+	if (!rc)
+		rc = store_prepare(st, "UPDATE tickets SET print_state = 'printed',"
+				       " seq = (SELECT max(seq) + 1 FROM tickets) WHERE id = ? RETURNING seq",
+				   &s, err);
+	if (!rc) {
+		sqlite3_bind_int64(s, 1, t.id);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW)
+			t.seq = sqlite3_column_int64(s, 0);
+		else
+			rc = store_sqlerr(st, r, err, "mark printed");
+	}
+	sqlite3_finalize(s);
+	if (!rc)
+		rc = add_event(st, &t, TEV_PRINTED, clock.ms, t.printed ? "reprint" : NULL, err);
+	if (!rc)
+		rc = store_commit(st, err);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	t.printed = true;
+	*out = t;
+	return MDG_OK;
+}
+
+enum mdg_status queue_ticket_eta(struct store *st, const struct mdg_config *cfg,
+				 const struct ticket *t, int64_t now_ms, struct queue_eta *eta,
+				 struct mdg_err *err)
+{
+	const struct mdg_service *svc = config_service(cfg, t->queue);
+	if (!svc)
+		return mdg_err_set(err, MDG_ERR_NOT_FOUND, "unknown service '%s'", t->queue);
+	int ahead = 0;
+	enum mdg_status rc = MDG_OK;
+	if (t->state == TICKET_WAITING)
+		rc = people_ahead(st, cfg, t->bizdate, t->queue, t->priority != PRIO_NONE, t->queue_ms,
+				  t->id, &ahead, err);
+	if (!rc)
+		rc = fill_eta(st, cfg, svc, now_ms, ahead, eta, err);
+	return rc;
+}
+
 void queue_status_free(struct queue_status *s)
 {
 	if (!s)

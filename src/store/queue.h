@@ -72,6 +72,16 @@ enum mdg_status queue_verify_code(struct store *st, const char *site_id, ticketc
 				  enum ticketcode_verdict *verdict, struct ticket *out,
 				  struct mdg_err *err);
 
+/* Records that ticket number (today's, or of bizdate) was printed: print_state 'printed' and a
+ * 'printed' event (detail "reprint" after the first time). MDG_ERR_NOT_FOUND, store errors. */
+enum mdg_status queue_mark_printed(struct store *st, const char *number, const char *bizdate,
+				   int64_t now_ms, struct ticket *out, struct mdg_err *err);
+
+/* The estimated wait of an open ticket now (people ahead of it in its queue). */
+enum mdg_status queue_ticket_eta(struct store *st, const struct mdg_config *cfg,
+				 const struct ticket *t, int64_t now_ms, struct queue_eta *eta,
+				 struct mdg_err *err);
+
 struct queue_service_status {
 	char letter[2];
 	int waiting;                /* state waiting in this queue */
