@@ -164,6 +164,45 @@ static int run_print(const struct cli_call *call)
 	return 0;
 }
 
+static int run_unprinted(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct site site;
+	struct ticket *t = NULL;
+	size_t n = 0;
+	if (site_open(call, 0, &site, &err))
+		return cli_fail(call, &err);
+	if (queue_unprinted(site.st, site_now(), &t, &n, &err)) {
+		site_close(&site);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		json_arr_begin(&j, "tickets");
+		for (size_t i = 0; i < n; i++)
+			out_json_ticket(&j, NULL, &t[i]);
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_end(&j);
+	} else if (n == 0) {
+		printf("%s\n", _("Every ticket of today was printed."));
+	} else {
+		printf("%s\n", _("Issued but not printed (reprint with 'ticket print', or void):"));
+		for (size_t i = 0; i < n; i++) {
+			char num[8], at[8];
+			ticket_format_number(t[i].service, t[i].number, num);
+			out_clock(t[i].issued_ms, at);
+			printf("  %s  %s  %s\n", num, at, _(ticket_state_name(t[i].state)));
+		}
+	}
+	free(t);
+	site_close(&site);
+	return 0;
+}
+
 static int run_show(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
@@ -346,6 +385,8 @@ const struct cli_cmd cmd_ticket_table[] = {
 	{ .group = "ticket", .name = "verify", .run = run_verify, .args = "PAYLOAD", .min_args = 1,
 	  .max_args = 1,
 	  .summary = "check a scanned ticket code: valid, or why not (exit 2: refused)" },
+	{ .group = "ticket", .name = "unprinted", .run = run_unprinted,
+	  .summary = "today's tickets issued but never printed: reprint or void each (after a crash)" },
 	{ .group = "ticket", .name = "void", .run = run_void,
 	  .summary = "void a waiting ticket that never reached the resident (audited)",
 	  .opts = {

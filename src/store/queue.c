@@ -749,6 +749,47 @@ enum mdg_status queue_mark_printed(struct store *st, const char *number, const c
 	return MDG_OK;
 }
 
+enum mdg_status queue_unprinted(struct store *st, int64_t now_ms, struct ticket **out, size_t *n,
+				struct mdg_err *err)
+{
+	char today[11];
+	*out = NULL;
+	*n = 0;
+	enum mdg_status rc = store_today(st, now_ms, today, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s;
+	rc = store_prepare(st, "SELECT " TICKET_COLS " FROM tickets WHERE bizdate = ?"
+			       " AND print_state = 'issued' AND state <> 'voided' ORDER BY service, number",
+			   &s, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct ticket *nt = realloc(*out, cap * sizeof *nt);
+			if (!nt) {
+				rc = mdg_err_set(err, MDG_ERR_NOMEM, NULL);
+				break;
+			}
+			*out = nt;
+		}
+		read_ticket(s, &(*out)[(*n)++]);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = store_sqlerr(st, r, err, "unprinted tickets");
+	sqlite3_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 enum mdg_status queue_ticket_eta(struct store *st, const struct mdg_config *cfg,
 				 const struct ticket *t, int64_t now_ms, struct queue_eta *eta,
 				 struct mdg_err *err)

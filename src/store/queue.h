@@ -77,6 +77,12 @@ enum mdg_status queue_verify_code(struct store *st, const char *site_id, ticketc
 enum mdg_status queue_mark_printed(struct store *st, const char *number, const char *bizdate,
 				   int64_t now_ms, struct ticket *out, struct mdg_err *err);
 
+/* Today's tickets that were issued but never printed (a print failed, or the kiosk died between
+ * the commit and the paper), not voided, in number order: each must be reprinted or voided,
+ * never renumbered. *out is caller-owned (free). */
+enum mdg_status queue_unprinted(struct store *st, int64_t now_ms, struct ticket **out, size_t *n,
+				struct mdg_err *err);
+
 /* The estimated wait of an open ticket now (people ahead of it in its queue). */
 enum mdg_status queue_ticket_eta(struct store *st, const struct mdg_config *cfg,
 				 const struct ticket *t, int64_t now_ms, struct queue_eta *eta,

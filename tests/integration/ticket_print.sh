@@ -88,11 +88,15 @@ contains "$ERR" "madoguchi ticket print A-002"
 [ $(( $(date +%s) - start )) -le 8 ] || fail "a dead printer took more than 8 s"
 expect_exit 0 "$M" ticket show A-002 --json
 [ "$(json 'j["ticket"]["printed"]')" = False ] || fail "marked printed: $OUT"
+expect_exit 0 "$M" ticket unprinted --json
+[ "$(json '[t["number"] for t in j["tickets"]]')" = "['A-002']" ] || fail "unprinted list: $OUT"
 expect_exit 1 "$M" ticket print A-002 --to device:/dev/usb/lp9
 contains "$ERR" "is the printer plugged in"
 expect_exit 0 "$M" ticket print A-002 --to "file:$WORK/reprint.escpos"
 $DEC "$WORK/reprint.escpos" "$WORK/d3" >/dev/null
 contains "$(cat "$WORK/d3/text.txt")" "A-002"
+expect_exit 0 "$M" ticket unprinted
+contains "$OUT" "Every ticket of today was printed."
 expect_exit 2 "$M" ticket print A-002 --to lpt1
 contains "$ERR" "want file:/PATH"
 expect_exit 2 "$M" ticket print A-002
