@@ -41,7 +41,8 @@ void raster_free(struct raster *r)
 }
 
 enum mdg_status raster_text(const char *text, const char *lang, int width, int font_px, bool bold,
-			    enum raster_align align, struct raster *out, struct mdg_err *err)
+			    bool one_line, enum raster_align align, struct raster *out,
+			    struct mdg_err *err)
 {
 	memset(out, 0, sizeof *out);
 	/* Measure on a scratch surface, then draw on one of the right height. */
@@ -62,6 +63,20 @@ enum mdg_status raster_text(const char *text, const char *lang, int width, int f
 					   align == RASTER_RIGHT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
 	pango_layout_set_text(layout, text, -1);
 	int w, h;
+	if (one_line) {
+		pango_layout_set_width(layout, -1);
+		pango_layout_get_pixel_size(layout, &w, &h);
+		if (w > width) {
+			PangoFontDescription *small = pango_font_description_copy(
+				pango_layout_get_font_description(layout));
+			pango_font_description_set_absolute_size(small, (double)font_px * width / w *
+									 0.98 * PANGO_SCALE);
+			pango_layout_set_font_description(layout, small);
+			pango_font_description_free(small);
+		}
+		pango_layout_set_width(layout, width * PANGO_SCALE); /* for the alignment */
+		pango_layout_set_wrap(layout, PANGO_WRAP_CHAR);
+	}
 	pango_layout_get_pixel_size(layout, &w, &h);
 	enum mdg_status rc = MDG_OK;
 	cairo_surface_t *surf = NULL;

@@ -23,9 +23,11 @@ enum raster_align { RASTER_LEFT, RASTER_CENTER, RASTER_RIGHT };
 int raster_paper_dots(int paper_mm);
 
 /* Renders UTF-8 text (sanitised by the caller) wrapped to width dots, font size in dots, in the
- * language's glyph shapes (lang like "ja", "zh_CN", "ko"). MDG_ERR_NOMEM, MDG_ERR_IO. */
+ * language's glyph shapes (lang like "ja", "zh_CN", "ko"). With one_line the text is never
+ * wrapped: the font shrinks until it fits (ticket numbers). MDG_ERR_NOMEM, MDG_ERR_IO. */
 enum mdg_status raster_text(const char *text, const char *lang, int width, int font_px, bool bold,
-			    enum raster_align align, struct raster *out, struct mdg_err *err);
+			    bool one_line, enum raster_align align, struct raster *out,
+			    struct mdg_err *err);
 
 /* The QR matrix with a 4-module quiet zone, module dots per module, centred in width. */
 enum mdg_status raster_qr(const struct qr_matrix *q, int module, int width, struct raster *out,

@@ -35,8 +35,8 @@ static void gap(struct builder *b, int dots)
 	struct raster r;
 	if (b->rc)
 		return;
-	b->rc = raster_text(" ", "ja", b->width, dots / 2 > 1 ? dots / 2 : 1, false, RASTER_LEFT, &r,
-			    b->err);
+	b->rc = raster_text(" ", "ja", b->width, dots / 2 > 1 ? dots / 2 : 1, false, false, RASTER_LEFT,
+			    &r, b->err);
 	if (!b->rc)
 		add_part(b, &r);
 }
@@ -48,7 +48,8 @@ static void line(struct builder *b, const char *text, int mul, bool bold, const 
 	if (b->rc || !text || !*text)
 		return;
 	struct raster r;
-	b->rc = raster_text(text, lang, b->width, FONT_DOTS * mul, bold, RASTER_CENTER, &r, b->err);
+	b->rc = raster_text(text, lang, b->width, FONT_DOTS * mul, bold, mul >= 4, RASTER_CENTER, &r,
+			    b->err);
 	if (b->rc)
 		return;
 	unsigned char cp[512];

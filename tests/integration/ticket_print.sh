@@ -12,8 +12,8 @@ DEC="python3 $MDG_SOURCE_DIR/tests/tools/escpos_decode.py"
 make_site
 # A site whose name the printer ROM cannot print, Korean offered, and a kiosk with a printer.
 sed -i -e 's/name: {ja: テスト市役所, en: Test City Hall}/name: {ja: "𠮷田町役場 髙﨑出張所", en: Yoshida Town Office, ko: 요시다 마을 사무소}/' \
-	-e 's/^languages: \[ja, ja@easy, en\]/languages: [ja, ja@easy, en, ko]/' \
-	-e 's/name: {ja: 証明書, en: Certificates}/name: {ja: 証明書, en: Certificates, ko: 증명서}/' "$WORK/site.yaml"
+	-e 's/^languages: \[ja, ja@easy, en\]/languages: [ja, ja@easy, en, ko, zh_CN]/' \
+	-e 's/name: {ja: 証明書, en: Certificates}/name: {ja: 証明書, en: Certificates, ko: 증명서, zh_CN: 证明书}/' "$WORK/site.yaml"
 cat >>"$WORK/site.yaml" <<YAML
   - {id: kiosk-2, role: kiosk, printer: "file:$WORK/kiosk-2.escpos", paper_mm: 58}
   - {id: kiosk-dead, role: kiosk, printer: "tcp:127.0.0.1:9"}
@@ -57,6 +57,14 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s["ra
 	"$WORK/d2/summary.json" || fail "the Hangul names are missing from the raster: $(cat "$WORK/d2/summary.json")"
 contains "$(zb "$WORK/ko.png")" "QR-Code:MDG1:TEST-SITE:20261125:A001:"
 grep -q "<svg" "$WORK/ko.svg" || fail "no SVG barcode"
+
+# Chinese: simplified characters are not in the kanji ROM either; the guidance is translated.
+expect_exit 0 "$M" ticket print A-001 --lang zh_CN --to "file:$WORK/zh.escpos" --png "$WORK/zh.png"
+$DEC "$WORK/zh.escpos" "$WORK/d4" >/dev/null || fail "Chinese stream rejected"
+text=$(cat "$WORK/d4/text.txt")
+case "$text" in *证明书*|*窗口*) fail "simplified Chinese went out as text: $text" ;; esac
+contains "$text" "A-001"
+contains "$(zb "$WORK/zh.png")" "QR-Code:MDG1:TEST-SITE:20261125:A001:"
 
 # 3. A tcp sink (a loopback listener) gets exactly the bytes a file sink gets.
 port_file=$WORK/port
