@@ -31,15 +31,15 @@ enum mdg_status ticketprint(struct site *site, struct ticket *t, const struct ti
 	char payload[TICKETCODE_MAX], num[8], when[32], wait[160], guidance[200];
 	enum mdg_status rc = keyring_load(cfg->key_file, &ring, err);
 	if (rc)
-		return rc;
+		goto fail;
 	ticketcode_of_ticket(t, cfg->site_id, keyring_current_id(ring), &c);
 	rc = ticketcode_format(&c, keyring_ticket_mac, ring, payload, err);
 	keyring_free(&ring);
 	if (rc)
-		return rc;
+		goto fail;
 	rc = queue_ticket_eta(site->st, cfg, t, site_now(), &eta, err);
 	if (rc)
-		return rc;
+		goto fail;
 	ticket_format_number(t->service, t->number, num);
 	time_t secs = (time_t)(t->issued_ms / 1000);
 	struct tm tm;
@@ -69,7 +69,7 @@ enum mdg_status ticketprint(struct site *site, struct ticket *t, const struct ti
 	};
 	rc = slip_render(&s, &out, err);
 	if (rc)
-		return rc;
+		goto fail;
 	res->bytes = out.bytes.len;
 	res->qr_version = out.qr_version;
 	res->text_lines = out.text_lines;
@@ -82,15 +82,19 @@ enum mdg_status ticketprint(struct site *site, struct ticket *t, const struct ti
 		char title[48];
 		snprintf(title, sizeof title, "ticket %s", num);
 		rc = sink_send(o->sink, out.bytes.data, out.bytes.len, SINK_TIMEOUT_MS, title, err);
-		if (rc) {
-			mdg_err_prefix(err, "%s not printed (it keeps its number; reprint with"
-				       " 'madoguchi ticket print %s')", num, num);
-			goto done;
-		}
-		rc = queue_mark_printed(site->st, num, t->bizdate, site_now(), t, err);
+		if (!rc)
+			rc = queue_mark_printed(site->st, num, t->bizdate, site_now(), t, err);
 		res->printed = rc == MDG_OK;
 	}
 done:
 	slip_out_free(&out);
+fail:
+	/* Whatever went wrong, the number stands: say how to get the paper. */
+	if (rc && o->sink && !res->printed) {
+		char n8[8];
+		ticket_format_number(t->service, t->number, n8);
+		mdg_err_prefix(err, "%s not printed (it keeps its number; reprint with"
+			       " 'madoguchi ticket print %s')", n8, n8);
+	}
 	return rc;
 }
