@@ -102,6 +102,30 @@ bool text_sanitize(const char *in, char *out, size_t size)
 	return clean;
 }
 
+bool text_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		/* decode() reads up to 4 bytes: give it a NUL-terminated copy near the end. */
+		unsigned char tail[5] = { 0 };
+		const unsigned char *q = p;
+		if (end - p < 4) {
+			memcpy(tail, p, (size_t)(end - p));
+			q = tail;
+		}
+		unsigned cp;
+		size_t len = decode(q, &cp);
+		if (cp == REPLACEMENT && !(len == 3 && q[0] == 0xEF && q[1] == 0xBF && q[2] == 0xBD))
+			return false;
+		if (cp == 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+			return false;
+		if ((size_t)(end - p) < len)
+			return false;
+		p += len;
+	}
+	return true;
+}
+
 static int cp_width(unsigned cp)
 {
 	int w = wcwidth((wchar_t)cp);

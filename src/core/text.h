@@ -12,6 +12,10 @@
  * character that does not fit whole is left out). Returns true when in needed no change. */
 bool text_sanitize(const char *in, char *out, size_t size);
 
+/* True when s[0..n) is strict UTF-8 (no overlong forms, surrogates or code points above
+ * U+10FFFF) and holds no NUL and no C0/C1 control character: what card text must be. */
+bool text_utf8_valid(const char *s, size_t n);
+
 /* Terminal columns of a UTF-8 string (invalid bytes count as one U+FFFD, width 1; characters
  * wcwidth cannot measure count as 1). */
 int text_width(const char *s);

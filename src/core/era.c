@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* era: the table of era start dates; dates compare as strings in YYYY-MM-DD form. */
+#include "core/era.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bizdate.h"
+
+static const struct {
+	const char *start, *name, *romaji;
+} eras[] = {
+	{ "2019-05-01", "令和", "Reiwa" },
+	{ "1989-01-08", "平成", "Heisei" },
+	{ "1926-12-25", "昭和", "Showa" },
+	{ "1912-07-30", "大正", "Taisho" },
+	{ "1868-10-23", "明治", "Meiji" },
+};
+
+bool era_of(const char *date, struct era_date *out)
+{
+	/* bizdate_valid covers 2000..2999 only; birth dates go back further. */
+	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+		return false;
+	char probe[BIZDATE_LEN];
+	snprintf(probe, sizeof probe, "2000%s", date + 4); /* validate month/day (leap years aside) */
+	int y = atoi(date);
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (!bizdate_valid(probe) || (strcmp(date + 5, "02-29") == 0 && !leap) || y < 1868)
+		return false;
+	for (size_t i = 0; i < sizeof eras / sizeof eras[0]; i++) {
+		if (strcmp(date, eras[i].start) >= 0) {
+			out->name = eras[i].name;
+			out->romaji = eras[i].romaji;
+			out->year = y - atoi(eras[i].start) + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool era_format_year(const char *date, char *out, unsigned size)
+{
+	struct era_date e;
+	if (!era_of(date, &e))
+		return false;
+	if (e.year == 1)
+		snprintf(out, size, "%s元年", e.name);
+	else
+		snprintf(out, size, "%s%d年", e.name, e.year);
+	return true;
+}
