@@ -47,7 +47,9 @@ while True:
     b = c.recv(65536)
     if not b: break
     data += b
-open(sys.argv[1], "wb").write(data)
+import os
+open(sys.argv[1] + ".part", "wb").write(data)
+os.rename(sys.argv[1] + ".part", sys.argv[1])  # whole or absent: the test polls for it
 PY
 listener=$!
 mdg_cleanup() { kill "$cupsd_pid" "$listener" 2>/dev/null || true; }
