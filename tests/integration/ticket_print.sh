@@ -87,6 +87,26 @@ wait "$listener"
 expect_exit 0 "$M" ticket print A-001 --to "file:$WORK/again.escpos" --paper 58
 cmp "$WORK/tcp.bin" "$WORK/again.escpos" || fail "tcp and file sinks got different bytes"
 
+# A device sink that takes the bytes slowly, in small reads (a FIFO stands in for /dev/usb/lp0):
+# the short writes add up to the same bytes.
+mkfifo "$WORK/lp0"
+python3 - "$WORK/lp0" "$WORK/dev.bin" <<'PY' &
+import sys, time
+data = b""
+with open(sys.argv[1], "rb", buffering=0) as f:
+    while True:
+        b = f.read(512)
+        if not b: break
+        data += b
+        time.sleep(0.002)
+open(sys.argv[2], "wb").write(data)
+PY
+reader=$!
+sleep 0.3
+expect_exit 0 "$M" ticket print A-001 --to "device:$WORK/lp0" --paper 58
+wait "$reader"
+cmp "$WORK/dev.bin" "$WORK/again.escpos" || fail "device sink delivered other bytes"
+
 # 4. Dead printers: a clear error within seconds; the number is kept; a reprint works.
 start=$(date +%s)
 expect_exit 1 "$M" ticket issue --service A --terminal kiosk-dead
@@ -100,6 +120,8 @@ expect_exit 0 "$M" ticket unprinted --json
 [ "$(json '[t["number"] for t in j["tickets"]]')" = "['A-002']" ] || fail "unprinted list: $OUT"
 expect_exit 1 "$M" ticket print A-002 --to device:/dev/usb/lp9
 contains "$ERR" "is the printer plugged in"
+expect_exit 1 "$M" ticket print A-002 --to "device:$WORK/lp0"    # nobody reading: no hang
+contains "$ERR" "A-002 not printed"
 expect_exit 0 "$M" ticket print A-002 --to "file:$WORK/reprint.escpos"
 $DEC "$WORK/reprint.escpos" "$WORK/d3" >/dev/null
 contains "$(cat "$WORK/d3/text.txt")" "A-002"
