@@ -16,13 +16,7 @@ static void print_ticket_result(const struct cli_call *call, const struct site *
 	char num[8];
 	ticket_format_number(t->service, t->number, num);
 	if (call->json) {
-		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
-		out_json_ticket(&j, "ticket", t);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_ticket_result(t);
 		return;
 	}
 	const char *lang = out_language(site->cfg);

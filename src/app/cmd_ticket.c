@@ -220,13 +220,7 @@ static int run_show(const struct cli_call *call)
 		return cli_fail(call, &err);
 	}
 	if (call->json) {
-		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
-		out_json_ticket(&j, "ticket", &t);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_ticket_result(&t);
 	} else {
 		char num[8], issued[8], called[8], ended[8];
 		ticket_format_number(t.service, t.number, num);
@@ -265,13 +259,7 @@ static int run_void(const struct cli_call *call)
 	char num[8];
 	ticket_format_number(t.service, t.number, num);
 	if (call->json) {
-		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
-		out_json_ticket(&j, "ticket", &t);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_ticket_result(&t);
 	} else {
 		printf(_("Ticket %s voided.\n"), num);
 	}

@@ -64,6 +64,17 @@ void out_json_ticket(struct json_writer *j, const char *key, const struct ticket
 	json_obj_end(j);
 }
 
+void out_json_ticket_result(const struct ticket *t)
+{
+	struct json_writer j;
+	json_begin(&j, stdout);
+	json_obj_begin(&j, NULL);
+	json_bool(&j, "ok", true);
+	out_json_ticket(&j, "ticket", t);
+	json_obj_end(&j);
+	json_end(&j);
+}
+
 void out_cell(FILE *f, const char *s, int cols, const char *sep)
 {
 	char clean[512], cell[512];

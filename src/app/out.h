@@ -20,6 +20,10 @@ long out_minutes(int64_t ms);
 /* The ticket as a JSON object under key (NULL in arrays). */
 void out_json_ticket(struct json_writer *j, const char *key, const struct ticket *t);
 
+/* Writes {"ok":true,"ticket":{...}} and a newline to stdout: the answer of every command that
+ * acts on one ticket. */
+void out_json_ticket_result(const struct ticket *t);
+
 /* Writes s left-aligned in a cell of cols terminal columns (cut or padded), then sep. */
 void out_cell(FILE *f, const char *s, int cols, const char *sep);
 

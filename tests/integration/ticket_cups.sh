@@ -38,19 +38,7 @@ SystemGroup root lpadmin
 CONF
 cupsd -f -c "$C/cupsd.conf" -s "$C/cups-files.conf" >"$C/out.log" 2>&1 &
 cupsd_pid=$!
-python3 - "$WORK/got.bin" "$WORK/port" <<'PY' &
-import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
-open(sys.argv[2], "w").write(str(s.getsockname()[1]))
-c, _ = s.accept(); data = b""
-while True:
-    b = c.recv(65536)
-    if not b: break
-    data += b
-import os
-open(sys.argv[1] + ".part", "wb").write(data)
-os.rename(sys.argv[1] + ".part", sys.argv[1])  # whole or absent: the test polls for it
-PY
+python3 "$MDG_SOURCE_DIR/tests/tools/listen_once.py" "$WORK/got.bin" "$WORK/port" &
 listener=$!
 mdg_cleanup() { kill "$cupsd_pid" "$listener" 2>/dev/null || true; }
 export CUPS_SERVER=$C/cups.sock

@@ -67,22 +67,11 @@ contains "$text" "A-001"
 contains "$(zb "$WORK/zh.png")" "QR-Code:MDG1:TEST-SITE:20261125:A001:"
 
 # 3. A tcp sink (a loopback listener) gets exactly the bytes a file sink gets.
-port_file=$WORK/port
-python3 - "$WORK/tcp.bin" "$port_file" <<'PY' &
-import socket, sys
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
-open(sys.argv[2], "w").write(str(s.getsockname()[1]))
-c, _ = s.accept(); data = b""
-while True:
-    b = c.recv(65536)
-    if not b: break
-    data += b
-open(sys.argv[1], "wb").write(data)
-PY
+python3 "$MDG_SOURCE_DIR/tests/tools/listen_once.py" "$WORK/tcp.bin" "$WORK/port" &
 listener=$!
 mdg_cleanup() { kill "$listener" 2>/dev/null || true; }
-for _ in $(seq 50); do [ -s "$port_file" ] && break; sleep 0.1; done
-expect_exit 0 "$M" ticket print A-001 --to "tcp:127.0.0.1:$(cat "$port_file")" --paper 58
+for _ in $(seq 50); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+expect_exit 0 "$M" ticket print A-001 --to "tcp:127.0.0.1:$(cat "$WORK/port")" --paper 58
 wait "$listener"
 expect_exit 0 "$M" ticket print A-001 --to "file:$WORK/again.escpos" --paper 58
 cmp "$WORK/tcp.bin" "$WORK/again.escpos" || fail "tcp and file sinks got different bytes"
