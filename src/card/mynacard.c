@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/* mynacard: the card's command sequences (reference: mynumber-card.md §1, §3). */
+#include "card/mynacard.h"
+
+#include <string.h>
+
+
+#define RESP_MAX 258
+
+/* Wipes a buffer that held a secret or card data (not optimised away). */
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
+static enum mdg_status raw(struct mynacard *c, const uint8_t *cmd, size_t n, uint8_t *resp,
+			   size_t *rn, struct mdg_err *err)
+{
+	size_t cap = *rn;
+	c->apdus++;
+	enum mdg_status rc = c->ops->transmit(c->ctx, cmd, n, resp, rn, err);
+	if (rc)
+		return rc;
+	if (*rn < 2 || *rn > cap)
+		return mdg_err_set(err, MDG_ERR_IO, "card: a response of %zu bytes (the card was"
+				   " probably removed)", *rn);
+	return MDG_OK;
+}
+
+enum mdg_status mynacard_transmit(struct mynacard *c, const struct apdu *cmd, uint8_t *resp,
+				  size_t *n, struct mdg_err *err)
+{
+	size_t cap = *n;
+	enum mdg_status rc = raw(c, cmd->b, cmd->n, resp, n, err);
+	if (rc)
+		return rc;
+	uint16_t sw = apdu_sw(resp, *n);
+	if ((sw & 0xFF00) == 0x6C00 && cmd->n >= 5) {
+		/* Wrong Le: resend once with the length the card asked for. */
+		struct apdu again = *cmd;
+		again.b[again.n - 1] = (uint8_t)(sw & 0xFF);
+		*n = cap;
+		rc = raw(c, again.b, again.n, resp, n, err);
+		wipe(&again, sizeof again);
+		if (rc)
+			return rc;
+		sw = apdu_sw(resp, *n);
+	}
+	if ((sw & 0xFF00) == 0x6100) {
+		/* More data: GET RESPONSE, appended to what came, at most a few rounds. */
+		size_t have = *n - 2;
+		for (int round = 0; round < 8 && (sw & 0xFF00) == 0x6100; round++) {
+			struct apdu gr;
+			apdu_get_response(&gr, (uint8_t)(sw & 0xFF));
+			uint8_t part[RESP_MAX];
+			size_t pn = sizeof part;
+			rc = raw(c, gr.b, gr.n, part, &pn, err);
+			if (rc)
+				return rc;
+			if (have + pn > cap)
+				return mdg_err_set(err, MDG_ERR_IO, "card: response longer than expected");
+			memcpy(resp + have, part, pn);
+			have += pn - 2;
+			sw = apdu_sw(part, pn);
+		}
+		*n = have + 2;
+	}
+	return MDG_OK;
+}
+
+static enum mdg_status expect_ok(uint16_t sw, const char *what, struct mdg_err *err)
+{
+	char s[64];
+	if (sw == 0x9000)
+		return MDG_OK;
+	if (sw == 0x6982)
+		return mdg_err_set(err, MDG_ERR_STATE, "card: %s: not verified (%s)", what,
+				   apdu_sw_str(sw, s));
+	if (sw == 0x6A82)
+		return mdg_err_set(err, MDG_ERR_NOT_FOUND, "card: %s: %s", what, apdu_sw_str(sw, s));
+	return mdg_err_set(err, MDG_ERR_IO, "card: %s: %s", what, apdu_sw_str(sw, s));
+}
+
+enum mdg_status mynacard_select_kenhojo(struct mynacard *c, struct mdg_err *err)
+{
+	struct apdu a;
+	uint8_t r[RESP_MAX];
+	apdu_select_df(&a, APDU_AID_KENHOJO, sizeof APDU_AID_KENHOJO);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		size_t n = sizeof r;
+		enum mdg_status rc = mynacard_transmit(c, &a, r, &n, err);
+		if (rc)
+			return rc;
+		uint16_t sw = apdu_sw(r, n);
+		if (sw == 0x6F00 && attempt == 0)
+			continue; /* the first command after power-up may get 6F00 */
+		if (sw == 0x9000) {
+			c->current_df = 1;
+			return MDG_OK;
+		}
+		if (sw == 0x6A82 || sw == 0x6A86)
+			return mdg_err_set(err, MDG_ERR_NOT_FOUND, "this card is not a My Number card");
+		return expect_ok(sw, "select the input-support AP", err);
+	}
+	return mdg_err_set(err, MDG_ERR_IO, "card: no answer to SELECT");
+}
+
+static enum mdg_status select_ef(struct mynacard *c, uint16_t fid, struct mdg_err *err)
+{
+	struct apdu a;
+	uint8_t r[RESP_MAX];
+	size_t n = sizeof r;
+	apdu_select_ef(&a, fid);
+	enum mdg_status rc = mynacard_transmit(c, &a, r, &n, err);
+	return rc ? rc : expect_ok(apdu_sw(r, n), "select EF", err);
+}
+
+enum mdg_status mynacard_key_state(struct mynacard *c, enum mynacard_key key,
+				   enum apdu_pin_state *state, int *tries, struct mdg_err *err)
+{
+	struct apdu a;
+	uint8_t r[RESP_MAX];
+	size_t n = sizeof r;
+	enum mdg_status rc = select_ef(c, key, err);
+	if (rc)
+		return rc;
+	apdu_verify_status(&a);
+	rc = mynacard_transmit(c, &a, r, &n, err);
+	if (rc)
+		return rc;
+	*tries = 0;
+	*state = apdu_pin_state(apdu_sw(r, n), tries);
+	if (*state == APDU_PIN_OTHER) {
+		char s[64];
+		return mdg_err_set(err, MDG_ERR_IO, "card: retry counter: %s", apdu_sw_str(apdu_sw(r, n), s));
+	}
+	return MDG_OK;
+}
+
+static int max_tries(enum mynacard_key key)
+{
+	return key == MYNA_KEY_PIN ? 3 : 10; /* 照合番号A/B: probably 10 (reference §3.2) */
+}
+
+enum mdg_status mynacard_verify(struct mynacard *c, enum mynacard_key key, enum pin_place where,
+				const char *secret, size_t len, enum pin_decision *decision,
+				enum apdu_pin_state *state, int *tries, struct mdg_err *err)
+{
+	enum mdg_status rc = mynacard_key_state(c, key, state, tries, err);
+	if (rc)
+		return rc;
+	*decision = pin_policy(where, *state, *tries, max_tries(key));
+	switch (*decision) {
+	case PIN_NOT_NEEDED:
+		return MDG_OK;
+	case PIN_SEND:
+	case PIN_SEND_LAST_TRY:
+		break;
+	case PIN_REFUSE_NOT_FULL:
+		return mdg_err_set(err, MDG_ERR_STATE, "a try was already spent on this card: the kiosk"
+				   " does not send the PIN (use the 14-digit number or ask staff)");
+	case PIN_REFUSE_BLOCKED:
+		return mdg_err_set(err, MDG_ERR_STATE, "the PIN is locked: it can be reset at the counter");
+	case PIN_REFUSE_UNKNOWN:
+		return mdg_err_set(err, MDG_ERR_STATE, "the card's retry counter is unclear: no PIN sent");
+	}
+	struct apdu a;
+	uint8_t r[RESP_MAX];
+	size_t n = sizeof r;
+	if (!apdu_verify(&a, secret, len))
+		return mdg_err_set(err, MDG_ERR_INVALID, "the PIN must be 1 to 16 characters");
+	rc = mynacard_transmit(c, &a, r, &n, err);
+	wipe(&a, sizeof a);
+	if (rc)
+		return rc; /* a removal here is never retried: the try may be spent */
+	*state = apdu_pin_state(apdu_sw(r, n), tries);
+	if (*state == APDU_PIN_VERIFIED)
+		return MDG_OK;
+	if (*state == APDU_PIN_BLOCKED)
+		return mdg_err_set(err, MDG_ERR_INVALID, "wrong PIN; the PIN is now locked");
+	if (*state == APDU_PIN_TRIES)
+		return mdg_err_set(err, MDG_ERR_INVALID, "wrong PIN; %d tr%s left", *tries,
+				   *tries == 1 ? "y" : "ies");
+	char s[64];
+	return mdg_err_set(err, MDG_ERR_IO, "card: VERIFY: %s", apdu_sw_str(apdu_sw(r, n), s));
+}
+
+enum mdg_status mynacard_read_ef(struct mynacard *c, uint16_t fid, uint8_t *buf, size_t cap,
+				 size_t *out_n, struct mdg_err *err)
+{
+	enum mdg_status rc = select_ef(c, fid, err);
+	if (rc)
+		return rc;
+	uint8_t r[RESP_MAX];
+	size_t have = 0, want = 0;
+	/* First read: up to 256 bytes, which holds most files whole; the TLV header tells the rest. */
+	while (!want || have < want) {
+		struct apdu a;
+		size_t n = sizeof r;
+		size_t ask = want ? want - have : 256;
+		if (ask > 256)
+			ask = 256;
+		if (!apdu_read_binary(&a, (unsigned)have, (unsigned)ask)) {
+			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: file too large");
+			break;
+		}
+		rc = mynacard_transmit(c, &a, r, &n, err);
+		if (rc)
+			break;
+		uint16_t sw = apdu_sw(r, n);
+		if (!apdu_sw_data_ok(sw) || n == 2) {
+			if (sw == 0x6B00 && want == 0)
+				rc = mdg_err_set(err, MDG_ERR_IO, "card: the file is empty");
+			else if (!apdu_sw_data_ok(sw))
+				rc = expect_ok(sw, "read", err);
+			else
+				rc = mdg_err_set(err, MDG_ERR_IO, "card: the file ends early");
+			break;
+		}
+		if (have + n - 2 > cap) {
+			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: the file is larger than expected");
+			break;
+		}
+		memcpy(buf + have, r, n - 2);
+		have += n - 2;
+		if (!want) {
+			want = card_object_size(buf, have);
+			if (!want) {
+				rc = mdg_err_set(err, MDG_ERR_IO, "card: malformed file header");
+				break;
+			}
+			if (want > cap) {
+				rc = mdg_err_set(err, MDG_ERR_INVALID, "card: the file is larger than expected");
+				break;
+			}
+		}
+	}
+	wipe(r, sizeof r);
+	if (rc) {
+		wipe(buf, cap);
+		return rc;
+	}
+	*out_n = want;
+	return MDG_OK;
+}
+
+enum mdg_status mynacard_read_basic4(struct mynacard *c, struct card_basic4 *out,
+				     struct mdg_err *err)
+{
+	uint8_t file[1024];
+	size_t n = 0;
+	enum mdg_status rc = mynacard_read_ef(c, 0x0002, file, sizeof file, &n, err);
+	if (!rc) {
+		enum card_parse p = card_parse_basic4(file, n, out);
+		if (p)
+			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: %s", card_parse_str(p));
+	}
+	wipe(file, sizeof file);
+	return rc;
+}
