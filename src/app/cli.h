@@ -69,5 +69,6 @@ extern const struct cli_cmd cmd_ticket_table[];
 extern const struct cli_cmd cmd_queue_table[];
 extern const struct cli_cmd cmd_report_table[];
 extern const struct cli_cmd cmd_keys_table[];
+extern const struct cli_cmd cmd_card_table[];
 
 #endif

@@ -4,16 +4,13 @@
 
 #include <string.h>
 
+#include "secure/mem.h"
+
 
 #define RESP_MAX 258
 
-/* Wipes a buffer that held a secret or card data (not optimised away). */
-static void wipe(void *p, size_t n)
-{
-	volatile unsigned char *v = p;
-	while (n--)
-		*v++ = 0;
-}
+/* Buffers that held a secret or card data are wiped with secure_wipe (never optimised away). */
+#define wipe secure_wipe
 
 static enum mdg_status raw(struct mynacard *c, const uint8_t *cmd, size_t n, uint8_t *resp,
 			   size_t *rn, struct mdg_err *err)
@@ -178,10 +175,11 @@ enum mdg_status mynacard_verify(struct mynacard *c, enum mynacard_key key, enum 
 	*state = apdu_pin_state(apdu_sw(r, n), tries);
 	if (*state == APDU_PIN_VERIFIED)
 		return MDG_OK;
+	const char *what = key == MYNA_KEY_PIN ? "PIN" : "number";
 	if (*state == APDU_PIN_BLOCKED)
-		return mdg_err_set(err, MDG_ERR_INVALID, "wrong PIN; the PIN is now locked");
+		return mdg_err_set(err, MDG_ERR_INVALID, "wrong %s; it is now locked", what);
 	if (*state == APDU_PIN_TRIES)
-		return mdg_err_set(err, MDG_ERR_INVALID, "wrong PIN; %d tr%s left", *tries,
+		return mdg_err_set(err, MDG_ERR_INVALID, "wrong %s; %d tr%s left", what, *tries,
 				   *tries == 1 ? "y" : "ies");
 	char s[64];
 	return mdg_err_set(err, MDG_ERR_IO, "card: VERIFY: %s", apdu_sw_str(apdu_sw(r, n), s));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/era.h"
+#include "core/i18n.h"
 #include "core/text.h"
 #include "core/tlv.h"
 
@@ -30,13 +31,14 @@ const char *card_parse_str(enum card_parse r)
 
 const char *card_sex_name(enum card_sex s)
 {
+	/* Stable names for JSON; marked so that the CLI can show them translated. */
 	switch (s) {
-	case CARD_SEX_MALE: return "male";
-	case CARD_SEX_FEMALE: return "female";
-	case CARD_SEX_NOT_APPLICABLE: return "not_applicable";
+	case CARD_SEX_MALE: return N_("male");
+	case CARD_SEX_FEMALE: return N_("female");
+	case CARD_SEX_NOT_APPLICABLE: return N_("not_applicable");
 	case CARD_SEX_UNKNOWN: break;
 	}
-	return "unknown";
+	return N_("unknown");
 }
 
 size_t card_object_size(const uint8_t *head, size_t n)

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_card: madoguchi card read|status: the My Number card through PC/SC. The PIN or 照合番号B
+ * comes on stdin (never on the command line), lives in locked memory, and is wiped with the
+ * card data before the command returns; the card is unpowered at the end. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "app/out.h"
+#include "card/mynacard.h"
+#include "card/pcsc.h"
+#include "core/i18n.h"
+#include "core/json.h"
+#include "secure/hash.h"
+#include "secure/mem.h"
+
+#define WAIT_MS 10000
+
+/* Reads one line from stdin into a locked buffer, without the newline. */
+static size_t read_secret(char *buf, size_t size)
+{
+	size_t n = 0;
+	int ch;
+	while ((ch = getchar()) != EOF && ch != '\n' && ch != '\r') {
+		if (n + 1 < size)
+			buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+static int run_read(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	bool by_b = cli_has(call, "code-b-stdin");
+	if (by_b == cli_has(call, "pin-stdin")) {
+		mdg_err_set(&err, MDG_ERR_USAGE, "give --pin-stdin or --code-b-stdin (the secret is read"
+			    " from standard input, never from the command line)");
+		return cli_fail(call, &err);
+	}
+	char *secret = NULL;
+	struct card_basic4 *b = NULL;
+	struct pcsc *p = NULL;
+	enum mdg_status rc = secure_init(&err);
+	if (!rc)
+		rc = secure_harden_process(&err);
+	if (!rc && !(secret = secure_alloc(32, &err)))
+		rc = err.code;
+	if (!rc && !(b = secure_alloc(sizeof *b, &err)))
+		rc = err.code;
+	if (rc)
+		goto out;
+	size_t len = read_secret(secret, 32);
+	rc = pcsc_open(cli_get(call, "reader"), WAIT_MS, &p, &err);
+	if (rc)
+		goto out;
+	struct mynacard card = { .ops = &pcsc_transport, .ctx = p };
+	enum pin_decision d;
+	enum apdu_pin_state st;
+	int tries;
+	rc = mynacard_select_kenhojo(&card, &err);
+	if (!rc)
+		rc = mynacard_verify(&card, by_b ? MYNA_KEY_CODE_B : MYNA_KEY_PIN, PIN_AT_COUNTER, secret,
+				     len, &d, &st, &tries, &err);
+	secure_wipe(secret, 32);
+	if (!rc)
+		rc = mynacard_read_basic4(&card, b, &err);
+	if (rc)
+		goto out;
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		json_str(&j, "reader", pcsc_reader(p));
+		json_str(&j, "name", b->name);
+		json_str(&j, "address", b->address);
+		json_str(&j, "birth_date", b->birth_date);
+		json_str(&j, "sex", card_sex_name(b->sex));
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		printf("%s\n%s\n%s  %s\n", b->name, b->address, b->birth_date, _(card_sex_name(b->sex)));
+	}
+out:
+	pcsc_close(&p);
+	if (b)
+		secure_wipe(b, sizeof *b);
+	secure_free(b);
+	secure_free(secret);
+	return rc ? cli_fail(call, &err) : 0;
+}
+
+static int run_status(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct pcsc *p = NULL;
+	enum mdg_status rc = pcsc_open(cli_get(call, "reader"), WAIT_MS, &p, &err);
+	if (rc)
+		return cli_fail(call, &err);
+	struct mynacard card = { .ops = &pcsc_transport, .ctx = p };
+	enum apdu_pin_state st_pin = APDU_PIN_OTHER, st_b = APDU_PIN_OTHER;
+	int tries_pin = 0, tries_b = 0;
+	rc = mynacard_select_kenhojo(&card, &err);
+	if (!rc)
+		rc = mynacard_key_state(&card, MYNA_KEY_PIN, &st_pin, &tries_pin, &err);
+	if (!rc)
+		rc = mynacard_key_state(&card, MYNA_KEY_CODE_B, &st_b, &tries_b, &err);
+	if (rc) {
+		pcsc_close(&p);
+		return cli_fail(call, &err);
+	}
+	if (st_pin == APDU_PIN_BLOCKED)
+		tries_pin = 0;
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", true);
+		json_str(&j, "reader", pcsc_reader(p));
+		json_obj_begin(&j, "pin_tries");
+		json_int(&j, "input_support", tries_pin);
+		json_obj_end(&j);
+		json_int(&j, "code_b_tries", st_b == APDU_PIN_BLOCKED ? 0 : tries_b);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		printf(_("Reader: %s\n"), pcsc_reader(p));
+		printf(_("PIN tries left: %d of 3\n"), tries_pin);
+	}
+	pcsc_close(&p);
+	return 0;
+}
+
+const struct cli_cmd cmd_card_table[] = {
+	{ .group = "card", .name = "read", .run = run_read,
+	  .summary = "read name, address, birth date and sex from a My Number card (secret on stdin)",
+	  .opts = { { "reader", "NAME", "the PC/SC reader (default: the first with a card)" },
+		    { "pin-stdin", NULL, "read the 4-digit PIN from standard input" },
+		    { "code-b-stdin", NULL, "read the 14-digit 照合番号B from standard input" } } },
+	{ .group = "card", .name = "status", .run = run_status,
+	  .summary = "PIN tries left on a My Number card, without spending a try",
+	  .opts = { { "reader", "NAME", "the PC/SC reader (default: the first with a card)" } } },
+	{ 0 },
+};

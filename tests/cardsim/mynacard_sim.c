@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: MIT */
+/* mynacard-sim: a virtual My Number card for tests and the demo. It connects to the vpcd
+ * virtual reader driver of a real pcscd (TCP, 2-byte big-endian length framing; 1-byte control
+ * messages 00 power off, 01 power on, 02 reset, 04 get ATR) and answers APDUs as the card's
+ * input-support AP and common AP do (reference mynumber-card.md §1-§3, §6-§7): SELECT by name
+ * and by FID, VERIFY with retry counters that survive power cycles, READ BINARY (also by SFI),
+ * READ RECORD of the card expiry. A YAML profile sets the resident and the faults.
+ *   mynacard-sim --profile FILE [--host 127.0.0.1] [--port 35963] */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/apdu.h"
+#include "core/cardtext.h"
+#include "yaml/yamldoc.h"
+
+static const uint8_t ATR[] = { 0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F };
+
+struct profile {
+	char name[CARD_NAME_MAX], address[CARD_ADDRESS_MAX], birth[11], sex[2];
+	char my_number[13], pin[17], code_b[15];
+	char card_expiry[9];          /* YYYYMMDD */
+	int pin_tries, code_b_tries, code_a_tries;
+	int latency_ms;
+	int remove_after;             /* close the link after answering APDU n (0: never) */
+	int close_at;                 /* close instead of answering APDU n (0: never) */
+	bool first_6f00;
+};
+
+struct card {
+	struct profile p;
+	int df;                       /* 0 none, 1 kenhojo, 3 common */
+	uint16_t ef;
+	bool verified_pin, verified_a, verified_b;
+	uint8_t ef0001[17], ef0002[1024];
+	size_t ef0002_len;
+	unsigned apdus;
+	bool powered_once;
+};
+
+static const char *scalar(const struct doc_node *m, const char *key, const char *def)
+{
+	const struct doc_node *n = doc_map_get(m, key);
+	return n && n->kind == DOC_SCALAR && !n->null ? n->scalar : def;
+}
+
+static int load_profile(const char *path, struct profile *p)
+{
+	struct doc d;
+	struct doc_diags g = { 0 };
+	if (yaml_load_file(path, &d, &g) != MDG_OK) {
+		doc_diags_print(&g, stderr);
+		return -1;
+	}
+	const struct doc_node *r = d.root;
+	memset(p, 0, sizeof *p);
+	snprintf(p->name, sizeof p->name, "%s", scalar(r, "name", "デジタル　太郎"));
+	snprintf(p->address, sizeof p->address, "%s", scalar(r, "address", "沖縄県那覇市泉崎１－１－１"));
+	snprintf(p->birth, sizeof p->birth, "%s", scalar(r, "birth_date", "1950-04-01"));
+	snprintf(p->sex, sizeof p->sex, "%s", scalar(r, "sex", "1"));
+	snprintf(p->my_number, sizeof p->my_number, "%s", scalar(r, "my_number", "537686677188"));
+	snprintf(p->pin, sizeof p->pin, "%s", scalar(r, "pin", "1234"));
+	const char *exp = scalar(r, "card_expiry", "2035-04-01");
+	snprintf(p->card_expiry, sizeof p->card_expiry, "%.4s%.2s%.2s", exp, exp + 5, exp + 8);
+	if (!card_code_b(p->birth, atoi(exp), scalar(r, "security_code", "2285"), p->code_b)) {
+		fprintf(stderr, "mynacard-sim: %s: bad birth_date, card_expiry or security_code\n", path);
+		doc_free(&d);
+		return -1;
+	}
+	p->pin_tries = atoi(scalar(r, "pin_tries", "3"));
+	p->code_b_tries = atoi(scalar(r, "code_b_tries", "10"));
+	p->code_a_tries = 10;
+	const struct doc_node *f = doc_map_get(r, "faults");
+	p->latency_ms = atoi(scalar(f, "latency_ms", "0"));
+	p->remove_after = atoi(scalar(f, "remove_after", "0"));
+	p->close_at = atoi(scalar(f, "close_at", "0"));
+	p->first_6f00 = strcmp(scalar(f, "first_6f00", "false"), "true") == 0;
+	doc_free(&d);
+	doc_diags_free(&g);
+	return 0;
+}
+
+/* EF 0002: FF20 { DF21 offsets, DF22 name, DF23 address, DF24 birth, DF25 sex }, FF filler. */
+static void build_files(struct card *c)
+{
+	const char *vals[4] = { c->p.name, c->p.address, "", c->p.sex };
+	char birth[9];
+	snprintf(birth, sizeof birth, "%.4s%.2s%.2s", c->p.birth, c->p.birth + 5, c->p.birth + 8);
+	vals[2] = birth;
+	uint8_t body[1024];
+	size_t b = 11, starts[4];
+	for (int k = 0; k < 4; k++) {
+		size_t len = strlen(vals[k]);
+		starts[k] = b;
+		body[b++] = 0xDF;
+		body[b++] = (uint8_t)(0x22 + k);
+		if (len >= 0x100) {
+			body[b++] = 0x82;
+			body[b++] = (uint8_t)(len >> 8);
+		} else if (len >= 0x80) {
+			body[b++] = 0x81;
+		}
+		body[b++] = (uint8_t)len;
+		memcpy(body + b, vals[k], len);
+		b += len;
+	}
+	size_t hdr = b < 0x80 ? 3 : b < 0x100 ? 4 : 5, o = 0;
+	body[0] = 0xDF;
+	body[1] = 0x21;
+	body[2] = 8;
+	for (int k = 0; k < 4; k++) {
+		body[3 + 2 * k] = (uint8_t)((hdr + starts[k]) >> 8);
+		body[4 + 2 * k] = (uint8_t)(hdr + starts[k]);
+	}
+	c->ef0002[o++] = 0xFF;
+	c->ef0002[o++] = 0x20;
+	if (b >= 0x100) {
+		c->ef0002[o++] = 0x82;
+		c->ef0002[o++] = (uint8_t)(b >> 8);
+	} else if (b >= 0x80) {
+		c->ef0002[o++] = 0x81;
+	}
+	c->ef0002[o++] = (uint8_t)b;
+	memcpy(c->ef0002 + o, body, b);
+	o += b;
+	memset(c->ef0002 + o, 0xFF, 16); /* the file is larger than its object */
+	c->ef0002_len = o + 16;
+	c->ef0001[0] = 0xFF;
+	c->ef0001[1] = 0x10;
+	c->ef0001[2] = 0x0C;
+	memcpy(c->ef0001 + 3, c->p.my_number, 12);
+	c->ef0001[15] = c->ef0001[16] = 0xFF;
+}
+
+static void power(struct card *c)
+{
+	/* Power on/off/reset: no current DF, no verified key; retry counters are non-volatile. */
+	c->df = 0;
+	c->ef = 0;
+	c->verified_pin = c->verified_a = c->verified_b = false;
+}
+
+static size_t sw(uint8_t *r, size_t n, uint16_t s)
+{
+	r[n] = (uint8_t)(s >> 8);
+	r[n + 1] = (uint8_t)s;
+	return n + 2;
+}
+
+static size_t verify(struct card *c, uint16_t key, const uint8_t *data, size_t len, bool empty, uint8_t *r)
+{
+	int *tries;
+	bool *flag;
+	const char *secret;
+	int max;
+	switch (key) {
+	case 0x0011: tries = &c->p.pin_tries; flag = &c->verified_pin; secret = c->p.pin; max = 3; break;
+	case 0x0014: tries = &c->p.code_a_tries; flag = &c->verified_a; secret = c->p.my_number; max = 10; break;
+	case 0x0015: tries = &c->p.code_b_tries; flag = &c->verified_b; secret = c->p.code_b; max = 10; break;
+	default: return sw(r, 0, 0x6A88);
+	}
+	if (empty)
+		return sw(r, 0, *flag ? 0x9000 : *tries ? (uint16_t)(0x63C0 | *tries) : 0x6984);
+	if (*tries == 0)
+		return sw(r, 0, 0x6984);
+	if (len == strlen(secret) && memcmp(data, secret, len) == 0) {
+		*tries = max;
+		*flag = true;
+		return sw(r, 0, 0x9000);
+	}
+	(*tries)--;
+	return sw(r, 0, (uint16_t)(0x63C0 | *tries));
+}
+
+static size_t read_binary(struct card *c, uint16_t ef, unsigned off, unsigned le, uint8_t *r)
+{
+	const uint8_t *data;
+	size_t len;
+	if (c->df != 1)
+		return sw(r, 0, 0x6986);
+	if (ef == 0x0001) {
+		if (!c->verified_pin && !c->verified_a)
+			return sw(r, 0, 0x6982);
+		data = c->ef0001;
+		len = sizeof c->ef0001;
+	} else if (ef == 0x0002) {
+		if (!c->verified_pin && !c->verified_b)
+			return sw(r, 0, 0x6982);
+		data = c->ef0002;
+		len = c->ef0002_len;
+	} else {
+		return sw(r, 0, 0x6A82);
+	}
+	if (off >= len)
+		return sw(r, 0, 0x6B00);
+	size_t k = len - off < le ? len - off : le;
+	memcpy(r, data + off, k);
+	return sw(r, k, 0x9000);
+}
+
+static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
+{
+	if (n < 4)
+		return sw(r, 0, 0x6700);
+	if (c->p.first_6f00 && c->apdus == 1)
+		return sw(r, 0, 0x6F00);
+	if (a[0] != 0x00)
+		return sw(r, 0, 0x6E00);
+	uint8_t ins = a[1], p1 = a[2], p2 = a[3];
+	size_t lc = n > 5 ? a[4] : 0;
+	const uint8_t *data = a + 5;
+	if (n > 5 && 5 + lc > n)
+		return sw(r, 0, 0x6700);
+	switch (ins) {
+	case 0xA4:
+		if (p1 == 0x04 && lc == 10) {
+			if (memcmp(data, APDU_AID_KENHOJO, 10) == 0)
+				c->df = 1;
+			else if (memcmp(data, APDU_AID_COMMON, 10) == 0)
+				c->df = 3;
+			else
+				return sw(r, 0, 0x6A82);
+			c->ef = 0;
+			return sw(r, 0, 0x9000);
+		}
+		if (p1 == 0x02 && lc == 2) {
+			uint16_t fid = (uint16_t)(data[0] << 8 | data[1]);
+			bool ok = (c->df == 1 && (fid == 1 || fid == 2 || fid == 0x11 || fid == 0x14 || fid == 0x15)) ||
+				  (c->df == 3 && fid == 1);
+			if (!ok)
+				return sw(r, 0, 0x6A82);
+			c->ef = fid;
+			return sw(r, 0, 0x9000);
+		}
+		return sw(r, 0, 0x6A86);
+	case 0x20: {
+		uint16_t key = p2 == 0x80 ? c->ef : (p2 & 0x80) ? (uint16_t)(p2 & 0x1F) : 0;
+		if (c->df != 1 || !key)
+			return sw(r, 0, 0x6A86);
+		return verify(c, key, data, lc, n == 4, r);
+	}
+	case 0xB0: {
+		unsigned le = a[n - 1] ? a[n - 1] : 256;
+		if (p1 & 0x80)
+			return read_binary(c, p1 & 0x1F, p2, le, r);
+		return read_binary(c, c->ef, (unsigned)(p1 << 8 | p2), le, r);
+	}
+	case 0xB2:
+		if (c->df != 3 || c->ef != 1 || p1 != 1)
+			return sw(r, 0, 0x6A83);
+		/* simple-TLV 01 1C: 15-digit serial, 5-digit municipality, 8-digit expiry */
+		r[0] = 0x01;
+		r[1] = 0x1C;
+		memcpy(r + 2, "000000000000001", 15);
+		memcpy(r + 17, "47201", 5);
+		memcpy(r + 22, c->p.card_expiry, 8);
+		return sw(r, 30, 0x9000);
+	default:
+		return sw(r, 0, 0x6D00);
+	}
+}
+
+static int read_all(int fd, uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = recv(fd, buf + got, n - got, 0);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+		int one = 1; /* vpcd sends length and body separately: ack at once (reference §6.2) */
+		setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+	}
+	return 0;
+}
+
+static int send_framed(int fd, const uint8_t *b, size_t n)
+{
+	uint8_t out[2 + 4096];
+	out[0] = (uint8_t)(n >> 8);
+	out[1] = (uint8_t)n;
+	memcpy(out + 2, b, n);
+	return send(fd, out, n + 2, MSG_NOSIGNAL) == (ssize_t)(n + 2) ? 0 : -1;
+}
+
+static int connect_to(const char *host, const char *port)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	if (getaddrinfo(host, port, &hints, &ai) != 0)
+		return -1;
+	int fd = socket(ai->ai_family, SOCK_STREAM, 0);
+	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	const char *profile = NULL, *host = "127.0.0.1", *port = "35963";
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--profile"))
+			profile = argv[i + 1];
+		else if (!strcmp(argv[i], "--host"))
+			host = argv[i + 1];
+		else if (!strcmp(argv[i], "--port"))
+			port = argv[i + 1];
+	}
+	if (!profile) {
+		fprintf(stderr, "usage: mynacard-sim --profile FILE [--host H] [--port P]\n");
+		return 2;
+	}
+	struct card c = { 0 };
+	if (load_profile(profile, &c.p) != 0)
+		return 2;
+	build_files(&c);
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		int fd = -1;
+		for (int tries = 0; fd < 0; tries++) {
+			fd = connect_to(host, port);
+			if (fd < 0) {
+				if (tries == 100) {
+					fprintf(stderr, "mynacard-sim: cannot reach vpcd at %s:%s\n", host, port);
+					return 1;
+				}
+				nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+			}
+		}
+		power(&c);
+		uint8_t len[2], in[4096], out[4096];
+		for (;;) {
+			if (read_all(fd, len, 2) != 0)
+				break;
+			size_t n = (size_t)(len[0] << 8 | len[1]);
+			if (n == 0 || n > sizeof in || read_all(fd, in, n) != 0)
+				break;
+			if (n == 1) {
+				if (in[0] == 0x04) {
+					if (send_framed(fd, ATR, sizeof ATR) != 0)
+						break;
+				} else {
+					power(&c);
+				}
+				continue;
+			}
+			c.apdus++;
+			if (c.p.close_at && (int)c.apdus == c.p.close_at) {
+				c.p.close_at = 0; /* once */
+				break;
+			}
+			if (c.p.latency_ms) {
+				struct timespec ts = { 0, (long)c.p.latency_ms * 1000000L };
+				nanosleep(&ts, NULL);
+			}
+			size_t rn = answer(&c, in, n, out);
+			if (send_framed(fd, out, rn) != 0)
+				break;
+			if (c.p.remove_after && (int)c.apdus == c.p.remove_after) {
+				c.p.remove_after = 0; /* the card is taken out once, then put back */
+				break;
+			}
+		}
+		close(fd);
+		sleep(1); /* out of the field for a moment, then back (the loop reconnects) */
+	}
+}

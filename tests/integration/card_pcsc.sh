@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The My Number card end to end through a real pcscd, the vpcd reader driver and our card
+# simulator: basic-4 read with the PIN and with 照合番号B, tries read without spending one, a
+# wrong PIN spends exactly one, a blocked PIN is never sent, a long address and rare characters
+# come through, a pulled card is a clear error.
+. "$(dirname "$0")/../lib.sh"
+command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
+command -v pcscd >/dev/null || fail "pcscd is missing (scripts/deps installs it)"
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: a private pcscd needs root (/run/pcscd)"; exit 77; }
+CARDSIM=$MDG_CARDSIM
+. "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
+P=$MDG_SOURCE_DIR/tests/cardsim/profiles
+M=$MADOGUCHI
+mdg_cleanup() { cardsim_stop; }
+cardsim_start "$P/resident.yaml"
+
+expect_exit 0 "$M" card status --json
+[ "$(json 'j["pin_tries"]["input_support"]')" = 3 ] || fail "status: $OUT"
+expect_exit 0 "$M" card status --json   # reading the counter spends nothing
+[ "$(json 'j["pin_tries"]["input_support"]')" = 3 ] || fail "status spent a try: $OUT"
+OUT=$(echo 1234 | "$M" card read --pin-stdin --json) || fail "read with PIN: $OUT"
+[ "$(json 'j["name"]')" = "比嘉　花子" ] || fail "name: $OUT"
+[ "$(json 'j["birth_date"]+" "+j["sex"]')" = "1948-03-15 female" ] || fail "birth/sex: $OUT"
+# A wrong PIN spends exactly one try, and says how many are left.
+ERR=$(echo 9999 | "$M" card read --pin-stdin 2>&1 >/dev/null) && fail "wrong PIN accepted"
+contains "$ERR" "wrong PIN; 2 tries left"
+expect_exit 0 "$M" card status --json
+[ "$(json 'j["pin_tries"]["input_support"]')" = 2 ] || fail "tries after one wrong PIN: $OUT"
+# 照合番号B (era YYMMDD + expiry year + code): 1948 = 昭和23.
+OUT=$(echo 23031520334821 | "$M" card read --code-b-stdin --json) || fail "read with code B: $OUT"
+[ "$(json 'j["address"]')" = "沖縄県那覇市泉崎１丁目１番１号" ] || fail "address: $OUT"
+# The secret never on the command line.
+expect_exit 2 "$M" card read --json
+contains "$ERR" "standard input"
+
+cardsim_restart_sim "$P/blocked.yaml"
+ERR=$(echo 1111 | "$M" card read --pin-stdin 2>&1 >/dev/null) && fail "blocked card read"
+contains "$ERR" "the PIN is locked"
+ERR=$(echo 11112331203133 | "$M" card read --code-b-stdin 2>&1 >/dev/null) && fail "wrong code B accepted"
+contains "$ERR" "wrong number; 9 tries left"
+OUT=$(echo 11112320313344 | "$M" card read --code-b-stdin --json) || fail "code B on a blocked PIN: $OUT"
+[ "$(json 'j["name"]')" = "宮城　トミ" ] || fail "blocked card name: $OUT"
+
+cardsim_restart_sim "$P/long-address.yaml"
+OUT=$(echo 7777 | "$M" card read --pin-stdin --json) || fail "long address: $OUT"
+contains "$(json 'j["address"]')" "（ご家族様方）"
+[ "$(json 'j["name"]')" = "𠮷田　髙﨑" ] || fail "rare characters: $OUT"
+[ "$(json 'j["sex"]')" = not_applicable ] || fail "sex 9: $OUT"
+
+cardsim_restart_sim "$P/pulled.yaml"
+ERR=$(echo 1234 | "$M" card read --pin-stdin 2>&1 >/dev/null) && fail "a pulled card read"
+contains "$ERR" "card"
+case "$ERR" in *removed*|*"does not answer"*|*"no card"*|*"response of"*) ;; *) fail "unclear removal message: $ERR" ;; esac
+echo "card_pcsc: ok"
