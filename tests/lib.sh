@@ -4,7 +4,9 @@
 set -euo pipefail
 : "${MADOGUCHI:?run through ctest (MADOGUCHI names the binary)}"
 WORK=$(mktemp -d /tmp/mdg-it.XXXXXX)
-trap 'rc=$?; mdg_cleanup; rm -rf "$WORK"; exit $rc' EXIT
+# On exit: the test's own clean-up, then the folder (again after a moment if a stopping server
+# was still writing into it); the exit code is the test's.
+trap 'rc=$?; mdg_cleanup; rm -rf "$WORK" 2>/dev/null || { sleep 0.5; rm -rf "$WORK"; } || true; exit $rc' EXIT
 mdg_cleanup() { :; } # tests override it to stop what they started
 
 fail() {

@@ -95,38 +95,38 @@ static int run_status(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
 	struct pcsc *p = NULL;
+	struct mynacard_status st;
 	enum mdg_status rc = pcsc_open(cli_get(call, "reader"), WAIT_MS, &p, &err);
 	if (rc)
 		return cli_fail(call, &err);
 	struct mynacard card = { .ops = &pcsc_transport, .ctx = p };
-	enum apdu_pin_state st_pin = APDU_PIN_OTHER, st_b = APDU_PIN_OTHER;
-	int tries_pin = 0, tries_b = 0;
-	rc = mynacard_select_kenhojo(&card, &err);
-	if (!rc)
-		rc = mynacard_key_state(&card, MYNA_KEY_PIN, &st_pin, &tries_pin, &err);
-	if (!rc)
-		rc = mynacard_key_state(&card, MYNA_KEY_CODE_B, &st_b, &tries_b, &err);
+	rc = mynacard_status(&card, &st, &err);
 	if (rc) {
 		pcsc_close(&p);
 		return cli_fail(call, &err);
 	}
-	if (st_pin == APDU_PIN_BLOCKED)
-		tries_pin = 0;
 	if (call->json) {
 		struct json_writer j;
 		json_begin(&j, stdout);
 		json_obj_begin(&j, NULL);
 		json_bool(&j, "ok", true);
 		json_str(&j, "reader", pcsc_reader(p));
+		json_str(&j, "token", st.token);
 		json_obj_begin(&j, "pin_tries");
-		json_int(&j, "input_support", tries_pin);
+		json_int(&j, "input_support", st.tries_pin);
+		json_int(&j, "jpki_auth", st.tries_jpki_auth);
+		json_int(&j, "jpki_sign", st.tries_jpki_sign);
 		json_obj_end(&j);
-		json_int(&j, "code_b_tries", st_b == APDU_PIN_BLOCKED ? 0 : tries_b);
+		json_bool(&j, "sign_cert_present", st.sign_cert_present);
+		json_str(&j, "card_expiry", st.card_expiry[0] ? st.card_expiry : NULL);
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
 		printf(_("Reader: %s\n"), pcsc_reader(p));
-		printf(_("PIN tries left: %d of 3\n"), tries_pin);
+		printf(_("PIN tries left: %d of 3\n"), st.tries_pin);
+		printf(_("Certificate PIN tries left: %d of 3; signing password: %d of 5\n"),
+		       st.tries_jpki_auth, st.tries_jpki_sign);
+		printf(_("Card valid until %s\n"), st.card_expiry[0] ? st.card_expiry : "?");
 	}
 	pcsc_close(&p);
 	return 0;

@@ -2,6 +2,7 @@
 /* mynacard: the card's command sequences (reference: mynumber-card.md §1, §3). */
 #include "card/mynacard.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "secure/mem.h"
@@ -82,9 +83,16 @@ static enum mdg_status expect_ok(uint16_t sw, const char *what, struct mdg_err *
 
 enum mdg_status mynacard_select_kenhojo(struct mynacard *c, struct mdg_err *err)
 {
+	return mynacard_select_ap(c, MYNA_AP_KENHOJO, err);
+}
+
+enum mdg_status mynacard_select_ap(struct mynacard *c, enum mynacard_ap ap, struct mdg_err *err)
+{
 	struct apdu a;
 	uint8_t r[RESP_MAX];
-	apdu_select_df(&a, APDU_AID_KENHOJO, sizeof APDU_AID_KENHOJO);
+	const uint8_t *aid = ap == MYNA_AP_JPKI ? APDU_AID_JPKI :
+			     ap == MYNA_AP_COMMON ? APDU_AID_COMMON : APDU_AID_KENHOJO;
+	apdu_select_df(&a, aid, 10);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		size_t n = sizeof r;
 		enum mdg_status rc = mynacard_transmit(c, &a, r, &n, err);
@@ -94,7 +102,7 @@ enum mdg_status mynacard_select_kenhojo(struct mynacard *c, struct mdg_err *err)
 		if (sw == 0x6F00 && attempt == 0)
 			continue; /* the first command after power-up may get 6F00 */
 		if (sw == 0x9000) {
-			c->current_df = 1;
+			c->current_df = (int)ap;
 			return MDG_OK;
 		}
 		if (sw == 0x6A82 || sw == 0x6A86)
@@ -138,7 +146,12 @@ enum mdg_status mynacard_key_state(struct mynacard *c, enum mynacard_key key,
 
 static int max_tries(enum mynacard_key key)
 {
-	return key == MYNA_KEY_PIN ? 3 : 10; /* 照合番号A/B: probably 10 (reference §3.2) */
+	switch (key) {
+	case MYNA_KEY_PIN:
+	case MYNA_KEY_JPKI_AUTH: return 3;
+	case MYNA_KEY_JPKI_SIGN: return 5;
+	default: return 10; /* 照合番号A/B: probably 10 (reference §3.2) */
+	}
 }
 
 enum mdg_status mynacard_verify(struct mynacard *c, enum mynacard_key key, enum pin_place where,
@@ -256,5 +269,93 @@ enum mdg_status mynacard_read_basic4(struct mynacard *c, struct card_basic4 *out
 			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: %s", card_parse_str(p));
 	}
 	wipe(file, sizeof file);
+	return rc;
+}
+
+enum mdg_status mynacard_read_raw(struct mynacard *c, uint16_t fid, unsigned offset, uint8_t *buf,
+				  size_t n, struct mdg_err *err)
+{
+	enum mdg_status rc = select_ef(c, fid, err);
+	uint8_t r[RESP_MAX];
+	size_t have = 0;
+	while (!rc && have < n) {
+		struct apdu a;
+		size_t rn = sizeof r, ask = n - have > 256 ? 256 : n - have;
+		if (!apdu_read_binary(&a, offset + (unsigned)have, (unsigned)ask))
+			return mdg_err_set(err, MDG_ERR_INVALID, "card: read past 32 KiB");
+		rc = mynacard_transmit(c, &a, r, &rn, err);
+		if (rc)
+			break;
+		uint16_t sw = apdu_sw(r, rn);
+		if (!apdu_sw_data_ok(sw) || rn == 2) {
+			rc = apdu_sw_data_ok(sw) ? mdg_err_set(err, MDG_ERR_IO, "card: the file ends early") :
+						   expect_ok(sw, "read", err);
+			break;
+		}
+		size_t k = rn - 2 < n - have ? rn - 2 : n - have;
+		memcpy(buf + have, r, k);
+		have += k;
+	}
+	wipe(r, sizeof r);
+	return rc;
+}
+
+static int tries_of(enum apdu_pin_state st, int tries)
+{
+	return st == APDU_PIN_TRIES ? tries : st == APDU_PIN_VERIFIED ? -1 : 0;
+}
+
+enum mdg_status mynacard_status(struct mynacard *c, struct mynacard_status *out,
+				struct mdg_err *err)
+{
+	memset(out, 0, sizeof *out);
+	enum apdu_pin_state st;
+	int tries;
+	enum mdg_status rc = mynacard_select_ap(c, MYNA_AP_KENHOJO, err);
+	if (!rc)
+		rc = mynacard_key_state(c, MYNA_KEY_PIN, &st, &tries, err);
+	if (rc)
+		return rc;
+	out->tries_pin = tries_of(st, tries);
+	rc = mynacard_select_ap(c, MYNA_AP_JPKI, err);
+	if (!rc)
+		rc = mynacard_key_state(c, MYNA_KEY_JPKI_AUTH, &st, &tries, err);
+	if (!rc) {
+		out->tries_jpki_auth = tries_of(st, tries);
+		rc = mynacard_key_state(c, MYNA_KEY_JPKI_SIGN, &st, &tries, err);
+	}
+	if (!rc) {
+		out->tries_jpki_sign = tries_of(st, tries);
+		uint8_t label[32];
+		rc = mynacard_read_raw(c, 0x0006, 0, label, sizeof label, err);
+		if (!rc) {
+			size_t n = sizeof label;
+			while (n && (label[n - 1] == ' ' || label[n - 1] == 0))
+				n--;
+			for (size_t i = 0; i < n; i++)
+				out->token[i] = label[i] >= 0x20 && label[i] < 0x7F ? (char)label[i] : '?';
+		}
+	}
+	if (!rc) {
+		uint8_t avail[3];
+		rc = mynacard_read_raw(c, 0x0008, 0, avail, sizeof avail, err);
+		out->sign_cert_present = !rc && avail[0] == 0x8F;
+	}
+	if (rc)
+		return rc;
+	/* Common AP: record 1 of EF 0001 is 01 1C + serial(15) + municipality(5) + expiry(8). */
+	rc = mynacard_select_ap(c, MYNA_AP_COMMON, err);
+	if (!rc)
+		rc = select_ef(c, 0x0001, err);
+	if (!rc) {
+		struct apdu a;
+		uint8_t r[RESP_MAX];
+		size_t rn = sizeof r;
+		apdu_read_record(&a, 1);
+		rc = mynacard_transmit(c, &a, r, &rn, err);
+		if (!rc && apdu_sw(r, rn) == 0x9000 && rn >= 32 && r[0] == 0x01 && r[1] == 0x1C)
+			snprintf(out->card_expiry, sizeof out->card_expiry, "%.4s-%.2s-%.2s",
+				 (const char *)r + 22, (const char *)r + 26, (const char *)r + 28);
+	}
 	return rc;
 }

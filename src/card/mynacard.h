@@ -30,8 +30,34 @@ struct mynacard {
 	int current_df;                  /* which AP is selected: 0 none, 1 kenhojo, 2 jpki, 3 common */
 };
 
-/* Key references of the input-support AP and their maximum tries. */
-enum mynacard_key { MYNA_KEY_PIN = 0x0011, MYNA_KEY_CODE_A = 0x0014, MYNA_KEY_CODE_B = 0x0015 };
+/* Key references: the input-support AP's PIN and 照合番号A/B, the JPKI AP's authentication PIN
+ * and signing password (select the AP first). */
+enum mynacard_key {
+	MYNA_KEY_PIN = 0x0011, MYNA_KEY_CODE_A = 0x0014, MYNA_KEY_CODE_B = 0x0015,
+	MYNA_KEY_JPKI_AUTH = 0x0018, MYNA_KEY_JPKI_SIGN = 0x001B,
+};
+
+/* The card's applications. */
+enum mynacard_ap { MYNA_AP_KENHOJO = 1, MYNA_AP_JPKI = 2, MYNA_AP_COMMON = 3 };
+
+/* Selects an application by its full AID (retrying once on 6F00). MDG_ERR_NOT_FOUND when the
+ * card does not have it (not a My Number card). */
+enum mdg_status mynacard_select_ap(struct mynacard *c, enum mynacard_ap ap, struct mdg_err *err);
+
+/* Reads n raw bytes at offset of EF fid of the current AP (files that are not TLV, like the
+ * JPKI token). */
+enum mdg_status mynacard_read_raw(struct mynacard *c, uint16_t fid, unsigned offset, uint8_t *buf,
+				  size_t n, struct mdg_err *err);
+
+/* What `card status` shows: read without any PIN and without spending a try. */
+struct mynacard_status {
+	int tries_pin, tries_jpki_auth, tries_jpki_sign; /* 0 when blocked */
+	char token[33];              /* JPKI token label: "JPKIAPICCTOKEN2" is a physical card */
+	bool sign_cert_present;
+	char card_expiry[11];        /* YYYY-MM-DD from the common AP, "" when unreadable */
+};
+enum mdg_status mynacard_status(struct mynacard *c, struct mynacard_status *out,
+				struct mdg_err *err);
 
 /* Sends one command, following 61xx with GET RESPONSE and 6Cxx with a resend, and returns the
  * final response in resp[0..*n) (SW last). A response under two bytes is MDG_ERR_IO. */

@@ -30,7 +30,9 @@ struct profile {
 	char name[CARD_NAME_MAX], address[CARD_ADDRESS_MAX], birth[11], sex[2];
 	char my_number[13], pin[17], code_b[15];
 	char card_expiry[9];          /* YYYYMMDD */
-	int pin_tries, code_b_tries, code_a_tries;
+	char jpki_auth_pin[17], jpki_sign_password[17], token[33];
+	bool sign_cert;
+	int pin_tries, code_b_tries, code_a_tries, jpki_auth_tries, jpki_sign_tries;
 	int latency_ms;
 	int remove_after;             /* close the link after answering APDU n (0: never) */
 	int close_at;                 /* close instead of answering APDU n (0: never) */
@@ -41,7 +43,7 @@ struct card {
 	struct profile p;
 	int df;                       /* 0 none, 1 kenhojo, 3 common */
 	uint16_t ef;
-	bool verified_pin, verified_a, verified_b;
+	bool verified_pin, verified_a, verified_b, verified_auth, verified_sign;
 	uint8_t ef0001[17], ef0002[1024];
 	size_t ef0002_len;
 	unsigned apdus;
@@ -80,6 +82,13 @@ static int load_profile(const char *path, struct profile *p)
 	p->pin_tries = atoi(scalar(r, "pin_tries", "3"));
 	p->code_b_tries = atoi(scalar(r, "code_b_tries", "10"));
 	p->code_a_tries = 10;
+	snprintf(p->jpki_auth_pin, sizeof p->jpki_auth_pin, "%s", scalar(r, "jpki_auth_pin", "1234"));
+	snprintf(p->jpki_sign_password, sizeof p->jpki_sign_password, "%s",
+		 scalar(r, "jpki_sign_password", "ABC123"));
+	p->jpki_auth_tries = atoi(scalar(r, "jpki_auth_tries", "3"));
+	p->jpki_sign_tries = atoi(scalar(r, "jpki_sign_tries", "5"));
+	snprintf(p->token, sizeof p->token, "%s", scalar(r, "token", "JPKIAPICCTOKEN2"));
+	p->sign_cert = strcmp(scalar(r, "sign_cert", "true"), "true") == 0;
 	const struct doc_node *f = doc_map_get(r, "faults");
 	p->latency_ms = atoi(scalar(f, "latency_ms", "0"));
 	p->remove_after = atoi(scalar(f, "remove_after", "0"));
@@ -147,7 +156,7 @@ static void power(struct card *c)
 	/* Power on/off/reset: no current DF, no verified key; retry counters are non-volatile. */
 	c->df = 0;
 	c->ef = 0;
-	c->verified_pin = c->verified_a = c->verified_b = false;
+	c->verified_pin = c->verified_a = c->verified_b = c->verified_auth = c->verified_sign = false;
 }
 
 static size_t sw(uint8_t *r, size_t n, uint16_t s)
@@ -163,7 +172,9 @@ static size_t verify(struct card *c, uint16_t key, const uint8_t *data, size_t l
 	bool *flag;
 	const char *secret;
 	int max;
-	switch (key) {
+	switch (c->df == 2 ? key | 0x100 : key) {
+	case 0x0118: tries = &c->p.jpki_auth_tries; flag = &c->verified_auth; secret = c->p.jpki_auth_pin; max = 3; break;
+	case 0x011B: tries = &c->p.jpki_sign_tries; flag = &c->verified_sign; secret = c->p.jpki_sign_password; max = 5; break;
 	case 0x0011: tries = &c->p.pin_tries; flag = &c->verified_pin; secret = c->p.pin; max = 3; break;
 	case 0x0014: tries = &c->p.code_a_tries; flag = &c->verified_a; secret = c->p.my_number; max = 10; break;
 	case 0x0015: tries = &c->p.code_b_tries; flag = &c->verified_b; secret = c->p.code_b; max = 10; break;
@@ -186,14 +197,25 @@ static size_t read_binary(struct card *c, uint16_t ef, unsigned off, unsigned le
 {
 	const uint8_t *data;
 	size_t len;
-	if (c->df != 1)
+	uint8_t token[160], avail[3] = { c->p.sign_cert ? 0x8F : 0x00, 0x8F, 0x00 };
+	if (c->df == 2 && ef == 0x0006) {
+		/* a serialised CK_TOKEN_INFO: a space-padded 32-byte label first */
+		memset(token, 0, sizeof token);
+		memset(token, ' ', 32);
+		memcpy(token, c->p.token, strlen(c->p.token));
+		data = token;
+		len = sizeof token;
+	} else if (c->df == 2 && ef == 0x0008) {
+		data = avail;
+		len = sizeof avail;
+	} else if (c->df != 1) {
 		return sw(r, 0, 0x6986);
-	if (ef == 0x0001) {
+	} else if (ef == 0x0001) {
 		if (!c->verified_pin && !c->verified_a)
 			return sw(r, 0, 0x6982);
 		data = c->ef0001;
 		len = sizeof c->ef0001;
-	} else if (ef == 0x0002) {
+	} else if (c->df == 1 && ef == 0x0002) {
 		if (!c->verified_pin && !c->verified_b)
 			return sw(r, 0, 0x6982);
 		data = c->ef0002;
@@ -226,6 +248,8 @@ static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
 		if (p1 == 0x04 && lc == 10) {
 			if (memcmp(data, APDU_AID_KENHOJO, 10) == 0)
 				c->df = 1;
+			else if (memcmp(data, APDU_AID_JPKI, 10) == 0)
+				c->df = 2;
 			else if (memcmp(data, APDU_AID_COMMON, 10) == 0)
 				c->df = 3;
 			else
@@ -236,6 +260,7 @@ static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
 		if (p1 == 0x02 && lc == 2) {
 			uint16_t fid = (uint16_t)(data[0] << 8 | data[1]);
 			bool ok = (c->df == 1 && (fid == 1 || fid == 2 || fid == 0x11 || fid == 0x14 || fid == 0x15)) ||
+				  (c->df == 2 && (fid == 6 || fid == 8 || fid == 0x18 || fid == 0x1B)) ||
 				  (c->df == 3 && fid == 1);
 			if (!ok)
 				return sw(r, 0, 0x6A82);
@@ -245,7 +270,7 @@ static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
 		return sw(r, 0, 0x6A86);
 	case 0x20: {
 		uint16_t key = p2 == 0x80 ? c->ef : (p2 & 0x80) ? (uint16_t)(p2 & 0x1F) : 0;
-		if (c->df != 1 || !key)
+		if ((c->df != 1 && c->df != 2) || !key)
 			return sw(r, 0, 0x6A86);
 		return verify(c, key, data, lc, n == 4, r);
 	}

@@ -17,6 +17,10 @@ cardsim_start "$P/resident.yaml"
 
 expect_exit 0 "$M" card status --json
 [ "$(json 'j["pin_tries"]["input_support"]')" = 3 ] || fail "status: $OUT"
+[ "$(json '(j["pin_tries"]["jpki_auth"], j["pin_tries"]["jpki_sign"])')" = "(3, 5)" ] || fail "JPKI tries: $OUT"
+[ "$(json 'j["token"]')" = JPKIAPICCTOKEN2 ] || fail "token: $OUT"
+[ "$(json 'j["card_expiry"]')" = 2033-03-15 ] || fail "card expiry: $OUT"
+[ "$(json 'j["sign_cert_present"]')" = True ] || fail "sign cert: $OUT"
 expect_exit 0 "$M" card status --json   # reading the counter spends nothing
 [ "$(json 'j["pin_tries"]["input_support"]')" = 3 ] || fail "status spent a try: $OUT"
 OUT=$(echo 1234 | "$M" card read --pin-stdin --json) || fail "read with PIN: $OUT"

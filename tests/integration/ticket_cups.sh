@@ -40,7 +40,10 @@ cupsd -f -c "$C/cupsd.conf" -s "$C/cups-files.conf" >"$C/out.log" 2>&1 &
 cupsd_pid=$!
 python3 "$MDG_SOURCE_DIR/tests/tools/listen_once.py" "$WORK/got.bin" "$WORK/port" &
 listener=$!
-mdg_cleanup() { kill "$cupsd_pid" "$listener" 2>/dev/null || true; }
+mdg_cleanup() {
+	kill "$cupsd_pid" "$listener" 2>/dev/null || true
+	wait "$cupsd_pid" 2>/dev/null || true # cupsd writes its cache while it stops
+}
 export CUPS_SERVER=$C/cups.sock
 for _ in $(seq 50); do [ -S "$C/cups.sock" ] && [ -s "$WORK/port" ] && break; sleep 0.1; done
 [ -S "$C/cups.sock" ] || { cat "$C/out.log"; fail "cupsd did not start"; }
