@@ -11,6 +11,7 @@
 #include "card/pcsc.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "print/escpos.h"
 #include "secure/hash.h"
 #include "secure/mem.h"
 
@@ -38,7 +39,7 @@ static int run_read(const struct cli_call *call)
 			    " from standard input, never from the command line)");
 		return cli_fail(call, &err);
 	}
-	char *secret = NULL;
+	char *secret = NULL, *number = NULL;
 	struct card_basic4 *b = NULL;
 	struct pcsc *p = NULL;
 	enum mdg_status rc = secure_init(&err);
@@ -65,8 +66,29 @@ static int run_read(const struct cli_call *call)
 	secure_wipe(secret, 32);
 	if (!rc)
 		rc = mynacard_read_basic4(&card, b, &err);
+	bool with_number = cli_has(call, "with-number");
+	if (!rc && with_number && by_b)
+		rc = mdg_err_set(&err, MDG_ERR_STATE, "照合番号B does not open the My Number: use the PIN");
+	if (!rc && with_number && !(number = secure_alloc(13, &err)))
+		rc = err.code;
+	if (!rc && with_number)
+		rc = mynacard_read_my_number(&card, number, &err);
 	if (rc)
 		goto out;
+	/* Fields the printer's kanji ROM (JIS X 0208) cannot show: staff check them on the form. */
+	unsigned char cp[1024];
+	size_t cpn;
+	bool name_ok = escpos_rom_text(b->name, cp, sizeof cp, &cpn);
+	bool addr_ok = escpos_rom_text(b->address, cp, sizeof cp, &cpn);
+	secure_wipe(cp, sizeof cp);
+	char shown[13] = "";
+	if (number) {
+		/* Masked unless --unmask: showing the number is "collecting" it (番号法). */
+		if (cli_has(call, "unmask"))
+			memcpy(shown, number, 13);
+		else
+			snprintf(shown, sizeof shown, "********%.4s", number + 8);
+	}
 	if (call->json) {
 		struct json_writer j;
 		json_begin(&j, stdout);
@@ -77,17 +99,32 @@ static int run_read(const struct cli_call *call)
 		json_str(&j, "address", b->address);
 		json_str(&j, "birth_date", b->birth_date);
 		json_str(&j, "sex", card_sex_name(b->sex));
+		json_arr_begin(&j, "unprintable");
+		if (!name_ok)
+			json_str(&j, NULL, "name");
+		if (!addr_ok)
+			json_str(&j, NULL, "address");
+		json_arr_end(&j);
+		if (number)
+			json_str(&j, "my_number", shown);
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
 		printf("%s\n%s\n%s  %s\n", b->name, b->address, b->birth_date, _(card_sex_name(b->sex)));
+		if (number)
+			printf("%s\n", shown);
+		if (!name_ok || !addr_ok)
+			printf(_("Check on paper: characters the printer cannot print in:%s%s\n"),
+			       name_ok ? "" : _(" name"), addr_ok ? "" : _(" address"));
 	}
+	secure_wipe(shown, sizeof shown);
 out:
 	pcsc_close(&p);
 	if (b)
 		secure_wipe(b, sizeof *b);
 	secure_free(b);
 	secure_free(secret);
+	secure_free(number);
 	return rc ? cli_fail(call, &err) : 0;
 }
 
@@ -137,7 +174,9 @@ const struct cli_cmd cmd_card_table[] = {
 	  .summary = "read name, address, birth date and sex from a My Number card (secret on stdin)",
 	  .opts = { { "reader", "NAME", "the PC/SC reader (default: the first with a card)" },
 		    { "pin-stdin", NULL, "read the 4-digit PIN from standard input" },
-		    { "code-b-stdin", NULL, "read the 14-digit 照合番号B from standard input" } } },
+		    { "code-b-stdin", NULL, "read the 14-digit 照合番号B from standard input" },
+		    { "with-number", NULL, "also the My Number (PIN only; shown masked)" },
+		    { "unmask", NULL, "show the whole My Number (only where the procedure needs it)" } } },
 	{ .group = "card", .name = "status", .run = run_status,
 	  .summary = "PIN tries left on a My Number card, without spending a try",
 	  .opts = { { "reader", "NAME", "the PC/SC reader (default: the first with a card)" } } },

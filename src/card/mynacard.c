@@ -272,6 +272,20 @@ enum mdg_status mynacard_read_basic4(struct mynacard *c, struct card_basic4 *out
 	return rc;
 }
 
+enum mdg_status mynacard_read_my_number(struct mynacard *c, char out[13], struct mdg_err *err)
+{
+	uint8_t file[64];
+	size_t n = 0;
+	enum mdg_status rc = mynacard_read_ef(c, 0x0001, file, sizeof file, &n, err);
+	if (!rc) {
+		enum card_parse p = card_parse_my_number(file, n, out);
+		if (p)
+			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: %s", card_parse_str(p));
+	}
+	wipe(file, sizeof file);
+	return rc;
+}
+
 enum mdg_status mynacard_read_raw(struct mynacard *c, uint16_t fid, unsigned offset, uint8_t *buf,
 				  size_t n, struct mdg_err *err)
 {

@@ -49,6 +49,10 @@ enum mdg_status mynacard_select_ap(struct mynacard *c, enum mynacard_ap ap, stru
 enum mdg_status mynacard_read_raw(struct mynacard *c, uint16_t fid, unsigned offset, uint8_t *buf,
 				  size_t n, struct mdg_err *err);
 
+/* Reads the My Number (EF 0001) after a VERIFY of the PIN (or 照合番号A) into out[13] (locked
+ * memory), checking its check digit. MDG_ERR_STATE when not verified. */
+enum mdg_status mynacard_read_my_number(struct mynacard *c, char out[13], struct mdg_err *err);
+
 /* What `card status` shows: read without any PIN and without spending a try. */
 struct mynacard_status {
 	int tries_pin, tries_jpki_auth, tries_jpki_sign; /* 0 when blocked */

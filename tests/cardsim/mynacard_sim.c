@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -364,6 +365,11 @@ int main(int argc, char **argv)
 				nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
 			}
 		}
+		/* pcscd polls the card (GET ATR) about every 0.4 s: three silent seconds mean that vpcd
+		 * dropped this connection (it may close its listening socket and leave us in the backlog
+		 * of a dead one), so go and connect again. */
+		struct timeval tv = { 3, 0 };
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 		power(&c);
 		uint8_t len[2], in[4096], out[4096];
 		for (;;) {

@@ -25,7 +25,7 @@ cardsim_start() {
 		for _ in $(seq 50); do pgrep -x pcscd >/dev/null || break; sleep 0.1; done
 	fi
 	mkdir -p /run/pcscd
-	pcscd -f -c "$CARDSIM_DIR/conf" >"$CARDSIM_DIR/pcscd.log" 2>&1 &
+	pcscd -f -d -c "$CARDSIM_DIR/conf" >"$CARDSIM_DIR/pcscd.log" 2>&1 &
 	CARDSIM_PCSCD=$!
 	for _ in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done
 	cardsim_restart_sim "$profile"
@@ -36,14 +36,23 @@ cardsim_restart_sim() {
 		kill "$CARDSIM_SIM" 2>/dev/null || true
 		wait "$CARDSIM_SIM" 2>/dev/null || true
 	fi
+	local before
+	before=$(grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true)
 	"$CARDSIM" --profile "$1" --port "$CARDSIM_PORT" >>"$CARDSIM_DIR/sim.log" 2>&1 &
 	CARDSIM_SIM=$!
-	# pcscd polls every ~0.4 s: wait until it reports the card.
-	for _ in $(seq 60); do
-		grep -q "Card inserted into $CARDSIM_READER\|madoguchi vpcd 00 00.*inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null && break
+	# pcscd polls every ~0.4 s: wait until it reports this card inserted.
+	for _ in $(seq 80); do
+		[ "$(grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true)" -gt "${before:-0}" ] && break
 		sleep 0.1
 	done
-	sleep 0.5
+	sleep 0.2
+}
+
+# Prints the tails of the pcscd and simulator logs (for a failing test).
+cardsim_logs() {
+	[ -n "${CARDSIM_DIR:-}" ] || return 0
+	echo "--- pcscd.log"; tail -n 15 "$CARDSIM_DIR/pcscd.log" 2>/dev/null
+	echo "--- sim.log"; tail -n 10 "$CARDSIM_DIR/sim.log" 2>/dev/null
 }
 
 cardsim_stop() {

@@ -12,7 +12,10 @@ CARDSIM=$MDG_CARDSIM
 . "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
 P=$MDG_SOURCE_DIR/tests/cardsim/profiles
 M=$MADOGUCHI
-mdg_cleanup() { cardsim_stop; }
+mdg_cleanup() {
+	[ "${rc:-0}" -eq 0 ] || cardsim_logs
+	cardsim_stop
+}
 cardsim_start "$P/resident.yaml"
 
 expect_exit 0 "$M" card status --json
@@ -26,6 +29,14 @@ expect_exit 0 "$M" card status --json   # reading the counter spends nothing
 OUT=$(echo 1234 | "$M" card read --pin-stdin --json) || fail "read with PIN: $OUT"
 [ "$(json 'j["name"]')" = "比嘉　花子" ] || fail "name: $OUT"
 [ "$(json 'j["birth_date"]+" "+j["sex"]')" = "1948-03-15 female" ] || fail "birth/sex: $OUT"
+[ "$(json 'j["unprintable"]')" = "[]" ] || fail "unprintable: $OUT"
+# The My Number only when asked, masked unless unmasked; never with 照合番号B.
+OUT=$(echo 1234 | "$M" card read --pin-stdin --with-number --json) || fail "with number: $OUT"
+[ "$(json 'j["my_number"]')" = "********7188" ] || fail "masked number: $OUT"
+OUT=$(echo 1234 | "$M" card read --pin-stdin --with-number --unmask --json) || fail "unmask: $OUT"
+[ "$(json 'j["my_number"]')" = "537686677188" ] || fail "unmasked number: $OUT"
+ERR=$(echo 23031520334821 | "$M" card read --code-b-stdin --with-number 2>&1 >/dev/null) && fail "code B opened the number"
+contains "$ERR" "does not open the My Number"
 # A wrong PIN spends exactly one try, and says how many are left.
 ERR=$(echo 9999 | "$M" card read --pin-stdin 2>&1 >/dev/null) && fail "wrong PIN accepted"
 contains "$ERR" "wrong PIN; 2 tries left"
@@ -51,6 +62,7 @@ OUT=$(echo 7777 | "$M" card read --pin-stdin --json) || fail "long address: $OUT
 contains "$(json 'j["address"]')" "（ご家族様方）"
 [ "$(json 'j["name"]')" = "𠮷田　髙﨑" ] || fail "rare characters: $OUT"
 [ "$(json 'j["sex"]')" = not_applicable ] || fail "sex 9: $OUT"
+[ "$(json 'j["unprintable"]')" = "['name']" ] || fail "𠮷 and 髙 are not in the printer's ROM: $OUT"
 
 cardsim_restart_sim "$P/pulled.yaml"
 ERR=$(echo 1234 | "$M" card read --pin-stdin 2>&1 >/dev/null) && fail "a pulled card read"
