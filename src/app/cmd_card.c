@@ -91,9 +91,7 @@ static int run_read(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "reader", pcsc_reader(p));
 		json_str(&j, "name", b->name);
 		json_str(&j, "address", b->address);
@@ -107,8 +105,7 @@ static int run_read(const struct cli_call *call)
 		json_arr_end(&j);
 		if (number)
 			json_str(&j, "my_number", shown);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		printf("%s\n%s\n%s  %s\n", b->name, b->address, b->birth_date, _(card_sex_name(b->sex)));
 		if (number)
@@ -144,9 +141,7 @@ static int run_status(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "reader", pcsc_reader(p));
 		json_str(&j, "token", st.token);
 		json_obj_begin(&j, "pin_tries");
@@ -156,8 +151,7 @@ static int run_status(const struct cli_call *call)
 		json_obj_end(&j);
 		json_bool(&j, "sign_cert_present", st.sign_cert_present);
 		json_str(&j, "card_expiry", st.card_expiry[0] ? st.card_expiry : NULL);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		printf(_("Reader: %s\n"), pcsc_reader(p));
 		printf(_("PIN tries left: %d of 3\n"), st.tries_pin);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "app/out.h"
 #include "core/config.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -32,8 +33,7 @@ static int run_check(const struct cli_call *call)
 			json_int(&j, "counters", (int64_t)cfg->n_counters);
 			json_int(&j, "terminals", (int64_t)cfg->n_terminals);
 		}
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else if (rc == MDG_OK) {
 		printf(_("%s: ok (%zu services, %zu counters, %zu terminals)\n"), path, cfg->n_services,
 		       cfg->n_counters, cfg->n_terminals);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/out.h"
 #include "app/site.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -24,14 +25,11 @@ static int run_init(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "store", site.cfg->store_path);
 		json_bool(&j, "created", from == 0);
 		json_int(&j, "schema", to);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else if (from == 0) {
 		printf(_("Created the site store %s (schema version %d).\n"), site.cfg->store_path, to);
 	} else {
@@ -54,13 +52,10 @@ static int run_migrate(const struct cli_call *call)
 		audit_append(site.st, site_now(), "cli", "db.migrate", site.cfg->store_path, NULL, &err);
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_int(&j, "from", from);
 		json_int(&j, "to", to);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else if (from != to) {
 		printf(_("Migrated %s from schema version %d to %d.\n"), site.cfg->store_path, from, to);
 	} else {
@@ -94,8 +89,7 @@ static int run_check(const struct cli_call *call)
 		json_int(&j, "tickets", r.tickets);
 		json_int(&j, "events", r.events);
 		json_int(&j, "audit_rows", r.audit_rows);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else if (r.problems == 0) {
 		printf(_("%s: ok (%lld tickets, %lld events, %lld audit rows)\n"), site.cfg->store_path,
 		       (long long)r.tickets, (long long)r.events, (long long)r.audit_rows);
@@ -122,12 +116,9 @@ static int run_backup(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "backup", dest);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		printf(_("Backed up %s to %s.\n"), site.cfg->store_path, dest);
 	}

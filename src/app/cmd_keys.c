@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "app/out.h"
 #include "app/site.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -21,13 +22,10 @@ static int finish(const struct cli_call *call, struct site *site, const char *ac
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "key_file", site->cfg->key_file);
 		json_int(&j, "current_key", id);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		printf(_("Site key %u is now current in %s.\n"), id, site->cfg->key_file);
 	}

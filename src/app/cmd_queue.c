@@ -95,9 +95,7 @@ static int run_transfer(const struct cli_call *c) { return run_action(c, TICKET_
 static void status_json(const struct queue_status *q)
 {
 	struct json_writer j;
-	json_begin(&j, stdout);
-	json_obj_begin(&j, NULL);
-	json_bool(&j, "ok", true);
+	out_json_open(&j);
 	json_str(&j, "business_date", q->bizdate);
 	json_int(&j, "now_ms", q->now_ms);
 	json_arr_begin(&j, "services");
@@ -120,8 +118,7 @@ static void status_json(const struct queue_status *q)
 	for (size_t i = 0; i < q->n_open; i++)
 		out_json_ticket(&j, NULL, &q->open[i]);
 	json_arr_end(&j);
-	json_obj_end(&j);
-	json_end(&j);
+	out_json_close(&j);
 }
 
 static void status_text(const struct site *site, const struct queue_status *q)

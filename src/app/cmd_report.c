@@ -164,9 +164,7 @@ static int run_waits(const struct cli_call *call)
 		csv_row(&rep.total, "all");
 	} else if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "from", from);
 		json_str(&j, "to", to);
 		json_str(&j, "by", report_by_name(rep.by));
@@ -175,8 +173,7 @@ static int run_waits(const struct cli_call *call)
 			json_row(&j, NULL, &rep.rows[i]);
 		json_arr_end(&j);
 		json_row(&j, "total", &rep.total);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		printf(_("Waits from %s to %s, by %s (minutes)\n\n"), from, to,
 		       _(report_by_name(rep.by)));

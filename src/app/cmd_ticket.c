@@ -69,9 +69,7 @@ static int run_issue(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		out_json_ticket(&j, "ticket", &t);
 		json_int(&j, "ahead", eta.ahead);
 		json_int(&j, "eta_min", eta.eta_min);
@@ -81,8 +79,7 @@ static int run_issue(const struct cli_call *call)
 			json_bool(&j, "printed", pr.printed);
 			json_str(&j, "print_error", perr.code ? perr.msg : NULL);
 		}
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		/* The slip speaks the resident's language. */
 		i18n_set_language(t.lang);
@@ -147,17 +144,14 @@ static int run_print(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_bool(&j, "printed", r.printed);
 		json_int(&j, "bytes", (int64_t)r.bytes);
 		json_int(&j, "qr_version", r.qr_version);
 		json_int(&j, "text_lines", r.text_lines);
 		json_int(&j, "raster_lines", r.raster_lines);
 		out_json_ticket(&j, "ticket", &t);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	}
 	print_result(call, num, &r, o.sink);
 	site_close(&site);
@@ -178,15 +172,12 @@ static int run_unprinted(const struct cli_call *call)
 	}
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_arr_begin(&j, "tickets");
 		for (size_t i = 0; i < n; i++)
 			out_json_ticket(&j, NULL, &t[i]);
 		json_arr_end(&j);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else if (n == 0) {
 		printf("%s\n", _("Every ticket of today was printed."));
 	} else {
@@ -285,13 +276,10 @@ static int run_code(const struct cli_call *call)
 		goto fail;
 	if (call->json) {
 		struct json_writer j;
-		json_begin(&j, stdout);
-		json_obj_begin(&j, NULL);
-		json_bool(&j, "ok", true);
+		out_json_open(&j);
 		json_str(&j, "payload", payload);
 		json_int(&j, "key", c.key_id);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else {
 		printf("%s\n", payload);
 	}
@@ -330,8 +318,7 @@ static int run_verify(const struct cli_call *call)
 		json_str(&j, "reason", ticketcode_verdict_str(v));
 		if (v == TC_VALID)
 			out_json_ticket(&j, "ticket", &t);
-		json_obj_end(&j);
-		json_end(&j);
+		out_json_close(&j);
 	} else if (v == TC_VALID) {
 		char num[8];
 		ticket_format_number(t.service, t.number, num);

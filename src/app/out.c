@@ -64,15 +64,25 @@ void out_json_ticket(struct json_writer *j, const char *key, const struct ticket
 	json_obj_end(j);
 }
 
+void out_json_open(struct json_writer *j)
+{
+	json_begin(j, stdout);
+	json_obj_begin(j, NULL);
+	json_bool(j, "ok", true);
+}
+
+void out_json_close(struct json_writer *j)
+{
+	json_obj_end(j);
+	json_end(j);
+}
+
 void out_json_ticket_result(const struct ticket *t)
 {
 	struct json_writer j;
-	json_begin(&j, stdout);
-	json_obj_begin(&j, NULL);
-	json_bool(&j, "ok", true);
+	out_json_open(&j);
 	out_json_ticket(&j, "ticket", t);
-	json_obj_end(&j);
-	json_end(&j);
+	out_json_close(&j);
 }
 
 void out_cell(FILE *f, const char *s, int cols, const char *sep)

@@ -20,6 +20,11 @@ long out_minutes(int64_t ms);
 /* The ticket as a JSON object under key (NULL in arrays). */
 void out_json_ticket(struct json_writer *j, const char *key, const struct ticket *t);
 
+/* Starts the JSON answer of a command that succeeded: {"ok":true, ... (close with
+ * out_json_close). */
+void out_json_open(struct json_writer *j);
+void out_json_close(struct json_writer *j);
+
 /* Writes {"ok":true,"ticket":{...}} and a newline to stdout: the answer of every command that
  * acts on one ticket. */
 void out_json_ticket_result(const struct ticket *t);
