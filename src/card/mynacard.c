@@ -128,11 +128,9 @@ enum mdg_status mynacard_key_state(struct mynacard *c, enum mynacard_key key,
 	struct apdu a;
 	uint8_t r[RESP_MAX];
 	size_t n = sizeof r;
-	enum mdg_status rc = select_ef(c, key, err);
-	if (rc)
-		return rc;
-	apdu_verify_status(&a);
-	rc = mynacard_transmit(c, &a, r, &n, err);
+	/* By short EF id: every key of the card has one (0011..001B), so no SELECT EF. */
+	apdu_verify_status(&a, key);
+	enum mdg_status rc = mynacard_transmit(c, &a, r, &n, err);
 	if (rc)
 		return rc;
 	*tries = 0;
@@ -179,7 +177,7 @@ enum mdg_status mynacard_verify(struct mynacard *c, enum mynacard_key key, enum 
 	struct apdu a;
 	uint8_t r[RESP_MAX];
 	size_t n = sizeof r;
-	if (!apdu_verify(&a, secret, len))
+	if (!apdu_verify(&a, key, secret, len))
 		return mdg_err_set(err, MDG_ERR_INVALID, "the PIN must be 1 to 16 characters");
 	rc = mynacard_transmit(c, &a, r, &n, err);
 	wipe(&a, sizeof a);
@@ -201,19 +199,27 @@ enum mdg_status mynacard_verify(struct mynacard *c, enum mynacard_key key, enum 
 enum mdg_status mynacard_read_ef(struct mynacard *c, uint16_t fid, uint8_t *buf, size_t cap,
 				 size_t *out_n, struct mdg_err *err)
 {
-	enum mdg_status rc = select_ef(c, fid, err);
-	if (rc)
-		return rc;
+	enum mdg_status rc = MDG_OK;
 	uint8_t r[RESP_MAX];
 	size_t have = 0, want = 0;
-	/* First read: up to 256 bytes, which holds most files whole; the TLV header tells the rest. */
+	bool selected = false;
+	/* First read by short EF id (no SELECT): 256 bytes hold most files whole, and the TLV header
+	 * tells the rest; longer files are selected and read on with full offsets. */
 	while (!want || have < want) {
 		struct apdu a;
 		size_t n = sizeof r;
 		size_t ask = want ? want - have : 256;
 		if (ask > 256)
 			ask = 256;
-		if (!apdu_read_binary(&a, (unsigned)have, (unsigned)ask)) {
+		if (have > 0 && !selected) {
+			rc = select_ef(c, fid, err);
+			if (rc)
+				break;
+			selected = true;
+		}
+		bool ok = have == 0 ? apdu_read_binary_sfi(&a, fid, 0, (unsigned)ask) :
+				      apdu_read_binary(&a, (unsigned)have, (unsigned)ask);
+		if (!ok) {
 			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: file too large");
 			break;
 		}

@@ -36,16 +36,16 @@ void apdu_select_ef(struct apdu *a, uint16_t fid)
 	a->b[a->n++] = (uint8_t)fid;
 }
 
-void apdu_verify_status(struct apdu *a)
+void apdu_verify_status(struct apdu *a, unsigned sfi)
 {
-	hdr(a, 0x20, 0x00, 0x80);
+	hdr(a, 0x20, 0x00, (uint8_t)(0x80 | (sfi & 0x1F)));
 }
 
-bool apdu_verify(struct apdu *a, const char *secret, size_t len)
+bool apdu_verify(struct apdu *a, unsigned sfi, const char *secret, size_t len)
 {
-	if (len == 0 || len > 16)
+	if (len == 0 || len > 16 || sfi > 30)
 		return false;
-	hdr(a, 0x20, 0x00, 0x80);
+	hdr(a, 0x20, 0x00, (uint8_t)(0x80 | sfi));
 	a->b[a->n++] = (uint8_t)len;
 	memcpy(a->b + a->n, secret, len);
 	a->n += len;
@@ -57,6 +57,15 @@ bool apdu_read_binary(struct apdu *a, unsigned offset, unsigned le)
 	if (offset > 0x7FFF || le < 1 || le > 256)
 		return false;
 	hdr(a, 0xB0, (uint8_t)(offset >> 8), (uint8_t)offset);
+	a->b[a->n++] = (uint8_t)(le == 256 ? 0 : le);
+	return true;
+}
+
+bool apdu_read_binary_sfi(struct apdu *a, unsigned sfi, unsigned offset, unsigned le)
+{
+	if (sfi < 1 || sfi > 30 || offset > 255 || le < 1 || le > 256)
+		return false;
+	hdr(a, 0xB0, (uint8_t)(0x80 | sfi), (uint8_t)offset);
 	a->b[a->n++] = (uint8_t)(le == 256 ? 0 : le);
 	return true;
 }

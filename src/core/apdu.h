@@ -25,10 +25,14 @@ struct apdu {
 void apdu_select_df(struct apdu *a, const uint8_t *aid, size_t aid_len);
 /* SELECT EF by file id under the current DF (00 A4 02 0C 02 FID). */
 void apdu_select_ef(struct apdu *a, uint16_t fid);
-/* VERIFY with no data (00 20 00 80): reads the retry counter, spends no try. */
-void apdu_verify_status(struct apdu *a);
-/* VERIFY with the secret as ASCII (00 20 00 80 Lc data); false when len is 0 or > 16. */
-bool apdu_verify(struct apdu *a, const char *secret, size_t len);
+/* VERIFY with no data (00 20 00 P2): reads the retry counter, spends no try. sfi 0 means the
+ * current EF (P2 80), else the key's short EF id 1..30 (P2 80|sfi, no SELECT EF needed). */
+void apdu_verify_status(struct apdu *a, unsigned sfi);
+/* VERIFY with the secret as ASCII (00 20 00 P2 Lc data), P2 as above; false when len is 0 or
+ * > 16, or sfi > 30. */
+bool apdu_verify(struct apdu *a, unsigned sfi, const char *secret, size_t len);
+/* READ BINARY by short EF id (00 B0 80|sfi off Le): no SELECT EF; offsets up to 255 only. */
+bool apdu_read_binary_sfi(struct apdu *a, unsigned sfi, unsigned offset, unsigned le);
 /* READ BINARY at offset (< 0x8000) for le bytes (1..256; 256 is sent as 00). */
 bool apdu_read_binary(struct apdu *a, unsigned offset, unsigned le);
 /* GET RESPONSE for 61xx (00 C0 00 00 xx). */

@@ -16,14 +16,21 @@ static void command_bytes(void **state)
 	apdu_select_ef(&a, 0x0011);
 	const uint8_t ef[] = { 0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x11 };
 	assert_memory_equal(a.b, ef, sizeof ef);
-	apdu_verify_status(&a);
+	apdu_verify_status(&a, 0);
 	assert_int_equal(a.n, 4);
 	const uint8_t vs[] = { 0x00, 0x20, 0x00, 0x80 };
 	assert_memory_equal(a.b, vs, 4);
-	assert_true(apdu_verify(&a, "1234", 4));
+	apdu_verify_status(&a, 0x11);
+	assert_int_equal(a.b[3], 0x91); /* by short EF id: no SELECT EF */
+	assert_true(apdu_verify(&a, 0, "1234", 4));
 	const uint8_t v[] = { 0x00, 0x20, 0x00, 0x80, 0x04, '1', '2', '3', '4' };
 	assert_memory_equal(a.b, v, sizeof v);
-	assert_false(apdu_verify(&a, "", 0));
+	assert_false(apdu_verify(&a, 0, "", 0));
+	assert_false(apdu_verify(&a, 31, "1234", 4));
+	assert_true(apdu_read_binary_sfi(&a, 2, 0, 256));
+	const uint8_t rs[] = { 0x00, 0xB0, 0x82, 0x00, 0x00 };
+	assert_memory_equal(a.b, rs, sizeof rs);
+	assert_false(apdu_read_binary_sfi(&a, 2, 256, 1));
 	assert_true(apdu_read_binary(&a, 0x0102, 256));
 	const uint8_t rb[] = { 0x00, 0xB0, 0x01, 0x02, 0x00 };
 	assert_memory_equal(a.b, rb, sizeof rb);
