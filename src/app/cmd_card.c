@@ -105,6 +105,7 @@ static int run_read(const struct cli_call *call)
 		json_arr_end(&j);
 		if (number)
 			json_str(&j, "my_number", shown);
+		json_int(&j, "apdus", card.apdus);
 		out_json_close(&j);
 	} else {
 		printf("%s\n%s\n%s  %s\n", b->name, b->address, b->birth_date, _(card_sex_name(b->sex)));
@@ -151,6 +152,7 @@ static int run_status(const struct cli_call *call)
 		json_obj_end(&j);
 		json_bool(&j, "sign_cert_present", st.sign_cert_present);
 		json_str(&j, "card_expiry", st.card_expiry[0] ? st.card_expiry : NULL);
+		json_int(&j, "apdus", card.apdus);
 		out_json_close(&j);
 	} else {
 		printf(_("Reader: %s\n"), pcsc_reader(p));
