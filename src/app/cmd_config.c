@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_config: madoguchi config check [FILE] and config schema. */
+/* cmd_config: `madoguchi config check [FILE]` reads a site file through the same path as every
+ * other command (src/yaml, then core/config) and lists every problem as file:line:col, or
+ * answers ok; `config schema` prints the documentation of every key from the schema table.
+ * Exit codes: 0 good, 2 bad or unreadable file, 1 out of memory. */
 #include <stdio.h>
 
 #include "app/cli.h"
