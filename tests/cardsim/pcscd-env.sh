@@ -1,51 +1,127 @@
 # SPDX-License-Identifier: MIT
 # Source this: a private pcscd with one vpcd reader and the card simulator behind it.
 #   cardsim_start PROFILE [PORT]   starts pcscd -f -c DIR (reader "madoguchi vpcd 00 00") and the
-#                                  simulator; stops a pcscd already running first, and says so
+#                                  simulator on PORT (default: a free port from 40100 up)
 #   cardsim_restart_sim PROFILE    replaces the simulator (another card on the same reader)
+#   cardsim_stop_sim               takes the card away (the simulator stops)
+#   cardsim_restart_pcscd          kills pcscd and starts it again (the simulator reconnects)
 #   cardsim_stop                   stops both
-# pcscd's socket is fixed at /run/pcscd, so one pcscd serves a machine: CTest runs the tests
-# that use this under RESOURCE_LOCK pcscd.
+#
+# pcscd's socket path is compiled in (/run/pcscd/pcscd.comm). As root, pcscd runs in a mount
+# namespace of its own (unshare -m) where /run/pcscd is a private folder, and clients find it
+# through PCSCLITE_CSOCK_NAME, which this file exports: several private pcscds (parallel tests,
+# the demo) and the system's pcscd coexist, and nothing is stopped. Where namespaces are not
+# allowed, it falls back to the shared /run/pcscd: it stops a running pcscd first and says so,
+# and takes a machine-wide lock (/run/lock/madoguchi-pcscd.lock) so that users take turns.
+# The caller must call cardsim_stop on every exit path (an EXIT trap).
 : "${CARDSIM:?path to mynacard-sim}"
 CARDSIM_READER="madoguchi vpcd 00 00"
+command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
+
+# A TCP port on loopback for the reader: vpcd opens two slots, "00 00" on PORT and "00 01" on
+# PORT+1, so ports go in pairs from 40100 up, both free, and reserved against other harnesses
+# starting at the same moment (a folder per pair, mkdir being atomic; stale after an hour).
+cardsim_free_port() {
+	local p
+	for p in $(seq 40100 2 40998); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		(exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null && continue
+		if ! mkdir "/tmp/mdg-vpcd-port.$p" 2>/dev/null; then
+			[ -n "$(find "/tmp/mdg-vpcd-port.$p" -maxdepth 0 -mmin +60 2>/dev/null)" ] || continue
+			touch "/tmp/mdg-vpcd-port.$p"
+		fi
+		echo "$p"
+		return 0
+	done
+	return 1
+}
 
 cardsim_start() {
-	local profile=$1 port=${2:-40059}
+	local profile=$1 port=${2:-}
+	[ -n "$port" ] || port=$(cardsim_free_port) || { echo "cardsim: no free port" >&2; return 1; }
 	CARDSIM_DIR=$(mktemp -d /tmp/mdg-pcscd.XXXXXX)
 	CARDSIM_PORT=$port
-	mkdir -p "$CARDSIM_DIR/conf"
+	mkdir -p "$CARDSIM_DIR/conf" "$CARDSIM_DIR/run"
 	printf 'FRIENDLYNAME "madoguchi vpcd"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n' \
 		"$port" "$port" >"$CARDSIM_DIR/conf/vpcd"
-	if pgrep -x pcscd >/dev/null; then
-		echo "cardsim: stopping the running pcscd (pid $(pgrep -x pcscd | tr '\n' ' ')) for a private one" >&2
-		if command -v systemctl >/dev/null && systemctl is-active --quiet pcscd.socket 2>/dev/null; then
-			systemctl stop pcscd.socket pcscd >/dev/null 2>&1 || true
+	if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+		CARDSIM_PRIVATE=1
+		export PCSCLITE_CSOCK_NAME=$CARDSIM_DIR/run/pcscd.comm
+	else
+		CARDSIM_PRIVATE=
+		unset PCSCLITE_CSOCK_NAME
+		mkdir -p /run/lock 2>/dev/null
+		exec {CARDSIM_LOCK}>>/run/lock/madoguchi-pcscd.lock
+		flock "$CARDSIM_LOCK"
+		if pgrep -x pcscd >/dev/null; then
+			echo "cardsim: stopping the running pcscd (pid $(pgrep -x pcscd | tr '\n' ' ')) for a private one" >&2
+			if command -v systemctl >/dev/null && systemctl is-active --quiet pcscd.socket 2>/dev/null; then
+				systemctl stop pcscd.socket pcscd >/dev/null 2>&1 || true
+			fi
+			pkill -TERM -x pcscd || true
+			for _ in $(seq 50); do pgrep -x pcscd >/dev/null || break; sleep 0.1; done
 		fi
-		pkill -TERM -x pcscd || true
-		for _ in $(seq 50); do pgrep -x pcscd >/dev/null || break; sleep 0.1; done
 	fi
-	mkdir -p /run/pcscd
-	pcscd -f -d -c "$CARDSIM_DIR/conf" >"$CARDSIM_DIR/pcscd.log" 2>&1 &
-	CARDSIM_PCSCD=$!
-	for _ in $(seq 50); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done
+	cardsim_start_pcscd || return 1
 	cardsim_restart_sim "$profile"
 }
 
-cardsim_restart_sim() {
+# The socket clients use.
+cardsim_socket() {
+	if [ -n "${CARDSIM_PRIVATE:-}" ]; then echo "$CARDSIM_DIR/run/pcscd.comm"; else echo /run/pcscd/pcscd.comm; fi
+}
+
+cardsim_start_pcscd() {
+	local sock
+	sock=$(cardsim_socket)
+	rm -f "$sock"
+	if [ -n "$CARDSIM_PRIVATE" ]; then
+		# exec keeps one pid for unshare, sh and pcscd: kill "$CARDSIM_PCSCD" stops pcscd.
+		unshare -m sh -c 'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd -f -d -c "$2"' \
+			sh "$CARDSIM_DIR/run" "$CARDSIM_DIR/conf" >>"$CARDSIM_DIR/pcscd.log" 2>&1 &
+	else
+		mkdir -p /run/pcscd
+		pcscd -f -d -c "$CARDSIM_DIR/conf" >>"$CARDSIM_DIR/pcscd.log" 2>&1 &
+	fi
+	CARDSIM_PCSCD=$!
+	for _ in $(seq 50); do [ -S "$sock" ] && return 0; sleep 0.1; done
+	echo "cardsim: pcscd did not start (log: $CARDSIM_DIR/pcscd.log)" >&2
+	return 1
+}
+
+cardsim_restart_pcscd() {
+	kill "$CARDSIM_PCSCD" 2>/dev/null || true
+	wait "$CARDSIM_PCSCD" 2>/dev/null || true
+	cardsim_start_pcscd
+}
+
+# Waits until pcscd has reported one more "Card inserted" than $1.
+cardsim_wait_insert() {
+	for _ in $(seq 80); do
+		[ "$(grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true)" -gt "${1:-0}" ] && break
+		sleep 0.1
+	done
+	sleep 0.2
+}
+
+cardsim_inserts() { grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true; }
+
+cardsim_stop_sim() {
 	if [ -n "${CARDSIM_SIM:-}" ]; then
 		kill "$CARDSIM_SIM" 2>/dev/null || true
 		wait "$CARDSIM_SIM" 2>/dev/null || true
 	fi
+	CARDSIM_SIM=
+}
+
+cardsim_restart_sim() {
+	cardsim_stop_sim
 	local before
-	before=$(grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true)
+	before=$(cardsim_inserts)
 	"$CARDSIM" --profile "$1" --port "$CARDSIM_PORT" >>"$CARDSIM_DIR/sim.log" 2>&1 &
 	CARDSIM_SIM=$!
 	# pcscd polls every ~0.4 s: wait until it reports this card inserted.
-	for _ in $(seq 80); do
-		[ "$(grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true)" -gt "${before:-0}" ] && break
-		sleep 0.1
-	done
-	sleep 0.2
+	cardsim_wait_insert "$before"
 }
 
 # Prints the tails of the pcscd and simulator logs (for a failing test).
@@ -56,9 +132,13 @@ cardsim_logs() {
 }
 
 cardsim_stop() {
-	if [ -n "${CARDSIM_SIM:-}" ]; then kill "$CARDSIM_SIM" 2>/dev/null || true; fi
-	if [ -n "${CARDSIM_PCSCD:-}" ]; then kill "$CARDSIM_PCSCD" 2>/dev/null || true; fi
-	wait 2>/dev/null || true
+	cardsim_stop_sim
+	if [ -n "${CARDSIM_PCSCD:-}" ]; then
+		kill "$CARDSIM_PCSCD" 2>/dev/null || true
+		wait "$CARDSIM_PCSCD" 2>/dev/null || true
+	fi
 	if [ -n "${CARDSIM_DIR:-}" ]; then rm -rf "$CARDSIM_DIR"; fi
-	CARDSIM_SIM= CARDSIM_PCSCD= CARDSIM_DIR=
+	if [ -n "${CARDSIM_PORT:-}" ]; then rmdir "/tmp/mdg-vpcd-port.$CARDSIM_PORT" 2>/dev/null || true; fi
+	if [ -n "${CARDSIM_LOCK:-}" ]; then exec {CARDSIM_LOCK}>&-; fi
+	CARDSIM_SIM= CARDSIM_PCSCD= CARDSIM_DIR= CARDSIM_PORT= CARDSIM_LOCK=
 }
