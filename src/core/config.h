@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* config: the site configuration model, its one declarative schema table (name, type, default,
  * range/choices, doc) and the checker that binds a doc tree (see core/doc.h) to the model.
- * Pure libc: the YAML text is parsed elsewhere (src/yaml). Every problem is collected, not just
+ * Pure libc: the YAML text is parsed elsewhere (src/yaml); the binder is core/schema. Every problem is collected, not just
  * the first, as "file:line:col: message". */
 #ifndef MDG_CORE_CONFIG_H
 #define MDG_CORE_CONFIG_H
@@ -11,19 +11,8 @@
 #include <stdio.h>
 
 #include "core/doc.h"
+#include "core/schema.h"
 #include "core/status.h"
-
-/* One translation of a text: lang is a catalog code ("ja", "ja@easy", "en", "zh_CN", "ko"). */
-struct mdg_text {
-	char *lang; /* owned */
-	char *text; /* owned, UTF-8 */
-};
-
-/* A text in several languages. */
-struct mdg_textmap {
-	struct mdg_text *v; /* owned array */
-	size_t n;
-};
 
 struct mdg_service {
 	char *letter;                /* "A".."Z": the ticket number prefix (owned) */
@@ -111,9 +100,5 @@ void config_schema_print(FILE *out);
 const struct mdg_service *config_service(const struct mdg_config *c, const char *letter);
 const struct mdg_counter *config_counter(const struct mdg_config *c, int number);
 const struct mdg_terminal *config_terminal(const struct mdg_config *c, const char *id);
-
-/* The text for lang with the fallback chain lang -> its base ("ja@easy" -> "ja", "zh_CN" -> "zh")
- * -> "ja" -> the first entry; "" when the map is empty. Borrowed. */
-const char *textmap_get(const struct mdg_textmap *m, const char *lang);
 
 #endif
