@@ -57,6 +57,12 @@ bool bizdate_valid(const char *s)
 	return parse_date(s, 2000, &y, &m, &d);
 }
 
+bool date_valid(const char *s)
+{
+	int y, m, d;
+	return parse_date(s, 1800, &y, &m, &d);
+}
+
 bool bizdate_add_days(const char *date, int days, char out[BIZDATE_LEN])
 {
 	int y, m, d;

@@ -34,6 +34,10 @@ void bizclock_advance(const char *last_date, int64_t last_ms, int64_t now_ms, st
 /* True when s is a real calendar date written "YYYY-MM-DD" (years 2000..2999). */
 bool bizdate_valid(const char *s);
 
+/* True when s is a real calendar date written "YYYY-MM-DD" in years 1800..2999 (birth dates,
+ * dates on forms). */
+bool date_valid(const char *s);
+
 /* out = date + days (days may be negative). Returns false for an invalid date. */
 bool bizdate_add_days(const char *date, int days, char out[BIZDATE_LEN]);
 

@@ -20,15 +20,9 @@ static const struct {
 
 bool era_of(const char *date, struct era_date *out)
 {
-	/* bizdate_valid covers 2000..2999 only; birth dates go back further. */
-	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+	if (!date_valid(date) || strcmp(date, "1868-10-23") < 0)
 		return false;
-	char probe[BIZDATE_LEN];
-	snprintf(probe, sizeof probe, "2000%s", date + 4); /* validate month/day (leap years aside) */
 	int y = atoi(date);
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (!bizdate_valid(probe) || (strcmp(date + 5, "02-29") == 0 && !leap) || y < 1868)
-		return false;
 	for (size_t i = 0; i < sizeof eras / sizeof eras[0]; i++) {
 		if (strcmp(date, eras[i].start) >= 0) {
 			out->name = eras[i].name;
