@@ -124,6 +124,22 @@ int doc_diag_add(struct doc_diags *d, const char *file, int line, int col, const
 	return 0;
 }
 
+int doc_diags_move(struct doc_diags *to, struct doc_diags *from)
+{
+	if (!from->n)
+		return 0;
+	char **msgs = realloc(to->msgs, (to->n + from->n) * sizeof *msgs);
+	if (!msgs)
+		return -1;
+	to->msgs = msgs;
+	memcpy(to->msgs + to->n, from->msgs, from->n * sizeof *msgs);
+	to->n += from->n;
+	free(from->msgs);
+	from->msgs = NULL;
+	from->n = 0;
+	return 0;
+}
+
 void doc_diags_print(const struct doc_diags *d, FILE *out)
 {
 	for (size_t i = 0; i < d->n; i++)

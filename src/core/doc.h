@@ -42,6 +42,10 @@ int doc_diag_add(struct doc_diags *d, const char *file, int line, int col, const
 /* Writes every message, one per line. */
 void doc_diags_print(const struct doc_diags *d, FILE *out);
 
+/* Moves every message of from to the end of to (from ends empty). 0, or -1 when out of memory
+ * (then nothing moved). */
+int doc_diags_move(struct doc_diags *to, struct doc_diags *from);
+
 /* Frees the messages and empties d; the struct itself is the caller's. NULL-safe. */
 void doc_diags_free(struct doc_diags *d);
 

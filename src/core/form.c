@@ -848,7 +848,7 @@ static int check_value(const struct form_field *x, struct form_values *vals, siz
 		break;
 	case FT_MULTI: {
 		int count = 0;
-		bool ok = true;
+		bool ok = v[strlen(v) - 1] != ','; /* "a,b," lists an empty choice */
 		for (const char *p = v; *p && ok;) {
 			size_t k = strcspn(p, ",");
 			if (k == 0 || k >= sizeof buf) {
@@ -962,7 +962,7 @@ bool form_format_date(const char *date, const char *lang, char *out, size_t size
 		return false;
 	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
 	bool era = era_of(date, &e);
-	char ey[16] = "";
+	char ey[48] = "";
 	if (era && e.year == 1)
 		snprintf(ey, sizeof ey, "（%s元年）", e.name);
 	else if (era)

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_form: `madoguchi form list|show|check` over the forms folder (see app/forms.h and
+ * docs/forms.md). The site file, when it exists, gives the languages every label needs and the
+ * service letters; without one the shipped five languages are required and services are not
+ * checked. Exit codes: 0 ok, 2 a bad form or an unknown id, 1 an unreadable folder. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "app/forms.h"
+#include "app/out.h"
+#include "app/site.h"
+#include "core/i18n.h"
+#include "core/json.h"
+
+#define CTX_MAX 32
+
+/* The site's config when its file exists (a broken one is an error), else NULL. */
+static enum mdg_status site_config(const struct cli_call *call, struct mdg_config **cfg,
+				   struct mdg_err *err)
+{
+	*cfg = NULL;
+	if (access(call->config_path, F_OK) != 0)
+		return MDG_OK;
+	return site_load_config(call->config_path, cfg, err);
+}
+
+struct loaded {
+	struct mdg_config *cfg;
+	const char *langs[CTX_MAX], *svcs[CTX_MAX];
+	struct form_context ctx;
+	struct form_set set;
+};
+
+static enum mdg_status load_all(const struct cli_call *call, struct loaded *l, struct mdg_err *err)
+{
+	memset(l, 0, sizeof *l);
+	enum mdg_status rc = site_config(call, &l->cfg, err);
+	if (rc)
+		return rc;
+	forms_context(l->cfg, l->langs, l->svcs, CTX_MAX, &l->ctx);
+	rc = forms_load(forms_dir(call), &l->ctx, &l->set, err);
+	if (rc)
+		config_free(&l->cfg);
+	return rc;
+}
+
+static void loaded_free(struct loaded *l)
+{
+	forms_free(&l->set);
+	config_free(&l->cfg);
+}
+
+static const char *lang_of(const struct cli_call *call, const struct loaded *l)
+{
+	const char *lang = cli_get(call, "lang");
+	return lang && *lang ? lang : out_language(l->cfg);
+}
+
+static size_t field_count(const struct form *f)
+{
+	size_t n = 0;
+	for (size_t s = 0; s < f->n_sections; s++)
+		n += f->sections[s].n_fields;
+	return n;
+}
+
+static bool uses_card(const struct form *f)
+{
+	for (size_t s = 0; s < f->n_sections; s++)
+		for (size_t k = 0; k < f->sections[s].n_fields; k++) {
+			int p = f->sections[s].fields[k].prefill_kind;
+			if (p != FP_NONE && p != FP_TODAY && p != FP_SITE_NAME && p != FP_FIELD)
+				return true;
+		}
+	return false;
+}
+
+/* Forms left out are named on stderr so that nobody wonders where one went. */
+static void report_skipped(const struct loaded *l)
+{
+	if (!l->set.n_skipped)
+		return;
+	doc_diags_print(&l->set.problems, stderr);
+	fprintf(stderr, _("madoguchi: %zu form(s) left out because of the problems above\n"),
+		l->set.n_skipped);
+}
+
+static int run_list(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct loaded l;
+	if (load_all(call, &l, &err))
+		return cli_fail(call, &err);
+	const char *lang = lang_of(call, &l);
+	report_skipped(&l);
+	if (call->json) {
+		struct json_writer j;
+		out_json_open(&j);
+		json_str(&j, "folder", l.set.dir);
+		json_int(&j, "skipped", (int64_t)l.set.n_skipped);
+		json_arr_begin(&j, "forms");
+		for (size_t i = 0; i < l.set.n; i++) {
+			const struct form *f = l.set.v[i];
+			json_obj_begin(&j, NULL);
+			json_str(&j, "id", f->id);
+			json_int(&j, "version", f->version);
+			json_str(&j, "service", f->service);
+			json_str(&j, "title", textmap_get(&f->title, lang));
+			json_str(&j, "short_title", textmap_get(&f->short_title, lang));
+			json_int(&j, "fields", (int64_t)field_count(f));
+			json_bool(&j, "uses_card", uses_card(f));
+			json_bool(&j, "needs_my_number", f->needs_my_number);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		out_json_close(&j);
+	} else {
+		for (size_t i = 0; i < l.set.n; i++) {
+			const struct form *f = l.set.v[i];
+			out_cell(stdout, f->id, 14, " ");
+			out_cell(stdout, f->service, 2, " ");
+			printf("%s\n", textmap_get(&f->title, lang));
+		}
+	}
+	loaded_free(&l);
+	return 0;
+}
+
+static void show_text(const char *indent, const char *s)
+{
+	if (s && *s)
+		printf("%s%s\n", indent, s);
+}
+
+static int run_show(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct loaded l;
+	if (load_all(call, &l, &err))
+		return cli_fail(call, &err);
+	const char *lang = lang_of(call, &l);
+	const struct form *f = forms_find(&l.set, call->args[0]);
+	if (!f) {
+		mdg_err_set(&err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
+			    call->args[0], l.set.dir);
+		loaded_free(&l);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		out_json_open(&j);
+		json_obj_begin(&j, "form");
+		json_str(&j, "id", f->id);
+		json_int(&j, "version", f->version);
+		json_str(&j, "service", f->service);
+		json_str(&j, "title", textmap_get(&f->title, lang));
+		json_str(&j, "help", textmap_get(&f->help, lang));
+		json_bool(&j, "needs_my_number", f->needs_my_number);
+		json_arr_begin(&j, "bring");
+		for (size_t i = 0; i < f->n_bring; i++)
+			json_str(&j, NULL, textmap_get(&f->bring[i], lang));
+		json_arr_end(&j);
+		json_arr_begin(&j, "sections");
+		for (size_t s = 0; s < f->n_sections; s++) {
+			const struct form_section *sec = &f->sections[s];
+			json_obj_begin(&j, NULL);
+			json_str(&j, "id", sec->id);
+			json_str(&j, "title", textmap_get(&sec->title, lang));
+			json_arr_begin(&j, "fields");
+			for (size_t k = 0; k < sec->n_fields; k++) {
+				const struct form_field *x = &sec->fields[k];
+				json_obj_begin(&j, NULL);
+				json_str(&j, "id", x->id);
+				json_str(&j, "type", form_type_name(x->type));
+				json_str(&j, "label", textmap_get(&x->label, lang));
+				json_bool(&j, "required", x->required);
+				json_str(&j, "prefill", x->prefill);
+				if (x->n_options) {
+					json_arr_begin(&j, "options");
+					for (size_t o = 0; o < x->n_options; o++)
+						json_str(&j, NULL, x->options[o].value);
+					json_arr_end(&j);
+				}
+				json_obj_end(&j);
+			}
+			json_arr_end(&j);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_obj_end(&j);
+		out_json_close(&j);
+	} else {
+		printf("%s (%s, v%d)\n", textmap_get(&f->title, lang), f->id, f->version);
+		show_text("  ", textmap_get(&f->help, lang));
+		if (f->n_bring)
+			printf("  %s\n", _("Please bring:"));
+		for (size_t i = 0; i < f->n_bring; i++)
+			printf("   - %s\n", textmap_get(&f->bring[i], lang));
+		for (size_t s = 0; s < f->n_sections; s++) {
+			const struct form_section *sec = &f->sections[s];
+			printf("\n[%s]\n", textmap_get(&sec->title, lang));
+			for (size_t k = 0; k < sec->n_fields; k++) {
+				const struct form_field *x = &sec->fields[k];
+				printf("  %s%s  (%s%s%s)\n", textmap_get(&x->label, lang),
+				       x->required ? " *" : "", form_type_name(x->type),
+				       x->prefill ? ", " : "", x->prefill ? x->prefill : "");
+				for (size_t o = 0; o < x->n_options; o++)
+					printf("     %zu. %s\n", o + 1, textmap_get(&x->options[o].label, lang));
+			}
+		}
+		if (f->needs_my_number)
+			printf("\n%s\n", _("This form needs the My Number: it is read from the card at the counter."));
+	}
+	loaded_free(&l);
+	return 0;
+}
+
+static int run_check(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct mdg_config *cfg = NULL;
+	if (site_config(call, &cfg, &err))
+		return cli_fail(call, &err);
+	const char *langs[CTX_MAX], *svcs[CTX_MAX];
+	struct form_context ctx;
+	forms_context(cfg, langs, svcs, CTX_MAX, &ctx);
+	struct doc_diags diags = { 0 };
+	size_t good = 0, total = 0;
+	enum mdg_status worst = MDG_OK;
+	if (call->n_args == 0) {
+		struct form_set set;
+		enum mdg_status rc = forms_load(forms_dir(call), &ctx, &set, &err);
+		if (rc) {
+			config_free(&cfg);
+			return cli_fail(call, &err);
+		}
+		good = set.n;
+		total = set.n + set.n_skipped;
+		if (set.n_skipped)
+			worst = MDG_ERR_CONFIG;
+		if (doc_diags_move(&diags, &set.problems) != 0)
+			worst = MDG_ERR_NOMEM;
+		forms_free(&set);
+	}
+	for (size_t i = 0; i < call->n_args; i++) {
+		struct form *f = NULL;
+		enum mdg_status rc = forms_load_file(call->args[i], &ctx, &f, &diags);
+		total++;
+		good += rc == MDG_OK;
+		if (rc && worst != MDG_ERR_NOMEM)
+			worst = rc;
+		form_free(&f);
+	}
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", worst == MDG_OK);
+		json_int(&j, "forms", (int64_t)total);
+		json_int(&j, "good", (int64_t)good);
+		json_arr_begin(&j, "errors");
+		for (size_t i = 0; i < diags.n; i++)
+			json_str(&j, NULL, diags.msgs[i]);
+		json_arr_end(&j);
+		out_json_close(&j);
+	} else if (worst == MDG_OK) {
+		printf(_("%zu forms: ok\n"), total);
+	} else {
+		doc_diags_print(&diags, stderr);
+		fprintf(stderr, _("%zu of %zu forms have problems (%zu problems)\n"), total - good, total,
+			diags.n);
+	}
+	doc_diags_free(&diags);
+	config_free(&cfg);
+	return mdg_status_exit(worst);
+}
+
+static int run_schema(const struct cli_call *call)
+{
+	form_schema_print(stdout);
+	return 0;
+}
+
+#define FORMS_OPT { "forms", "DIR", "the forms folder (default: $MADOGUCHI_FORMS, then the installed one)" }
+#define LANG_OPT { "lang", "LANG", "the language of titles and labels (ja, ja@easy, en, zh_CN, ko)" }
+
+const struct cli_cmd cmd_form_table[] = {
+	{ .group = "form", .name = "list", .run = run_list,
+	  .summary = "the forms offered: id, service and title",
+	  .opts = { FORMS_OPT, LANG_OPT } },
+	{ .group = "form", .name = "show", .run = run_show, .args = "ID", .min_args = 1,
+	  .max_args = 1, .summary = "one form: what to bring, its sections and fields",
+	  .opts = { FORMS_OPT, LANG_OPT } },
+	{ .group = "form", .name = "check", .run = run_check, .args = "[FILE...]",
+	  .max_args = CLI_MAX_ARGS,
+	  .summary = "check form files (default: every form of the forms folder); every problem at once",
+	  .opts = { FORMS_OPT } },
+	{ .group = "form", .name = "schema", .run = run_schema,
+	  .summary = "document every key of a form file" },
+	{ 0 },
+};
