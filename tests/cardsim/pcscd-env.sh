@@ -16,6 +16,7 @@
 # The caller must call cardsim_stop on every exit path (an EXIT trap).
 : "${CARDSIM:?path to mynacard-sim}"
 CARDSIM_READER="madoguchi vpcd 00 00"
+CARDSIM_CONF=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/kiosk-config/pcscd/vpcd.conf
 command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
 
 # A TCP port on loopback for the reader: vpcd opens two slots, "00 00" on PORT and "00 01" on
@@ -42,8 +43,7 @@ cardsim_start() {
 	CARDSIM_DIR=$(mktemp -d /tmp/mdg-pcscd.XXXXXX)
 	CARDSIM_PORT=$port
 	mkdir -p "$CARDSIM_DIR/conf" "$CARDSIM_DIR/run"
-	printf 'FRIENDLYNAME "madoguchi vpcd"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n' \
-		"$port" "$port" >"$CARDSIM_DIR/conf/vpcd"
+	sed "s/@PORT@/$(printf %X "$port")/g" "$CARDSIM_CONF" >"$CARDSIM_DIR/conf/vpcd"
 	if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 		CARDSIM_PRIVATE=1
 		export PCSCLITE_CSOCK_NAME=$CARDSIM_DIR/run/pcscd.comm
