@@ -11,8 +11,10 @@
 #include "app/forms.h"
 #include "app/out.h"
 #include "app/site.h"
+#include "core/bizdate.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "yaml/yamldoc.h"
 
 #define CTX_MAX 32
 
@@ -58,12 +60,10 @@ static const char *lang_of(const struct cli_call *call, const struct loaded *l)
 	return lang && *lang ? lang : out_language(l->cfg);
 }
 
-static size_t field_count(const struct form *f)
+static const char *nth_id(const struct form *f, size_t i)
 {
-	size_t n = 0;
-	for (size_t s = 0; s < f->n_sections; s++)
-		n += f->sections[s].n_fields;
-	return n;
+	const struct form_field *x = form_field_at(f, i);
+	return x ? x->id : "?";
 }
 
 static bool uses_card(const struct form *f)
@@ -109,7 +109,7 @@ static int run_list(const struct cli_call *call)
 			json_str(&j, "service", f->service);
 			json_str(&j, "title", textmap_get(&f->title, lang));
 			json_str(&j, "short_title", textmap_get(&f->short_title, lang));
-			json_int(&j, "fields", (int64_t)field_count(f));
+			json_int(&j, "fields", (int64_t)form_field_count(f));
 			json_bool(&j, "uses_card", uses_card(f));
 			json_bool(&j, "needs_my_number", f->needs_my_number);
 			json_obj_end(&j);
@@ -277,6 +277,115 @@ static int run_check(const struct cli_call *call)
 	return mdg_status_exit(worst);
 }
 
+/* Loads the --data and --card-profile-json files of call into f's values and validates them in
+ * lang. *problems gets the validation problems (count in the return of form_validate). The
+ * files' own problems (syntax, unknown fields) are printed and are MDG_ERR_INVALID. */
+static enum mdg_status fill(const struct cli_call *call, const struct loaded *l,
+			    const struct form *f, const char *lang, struct form_values *vals,
+			    struct form_problem *probs, size_t cap, int *n_probs, struct mdg_err *err)
+{
+	struct doc data = { 0 }, card = { 0 };
+	struct doc_diags diags = { 0 };
+	const char *data_path = cli_get(call, "data"), *card_path = cli_get(call, "card-profile-json");
+	enum mdg_status rc = form_values_init(vals, f) ? MDG_ERR_NOMEM : MDG_OK;
+	if (!rc && data_path)
+		rc = yaml_load_file(data_path, &data, &diags);
+	if (!rc && card_path)
+		rc = yaml_load_file(card_path, &card, &diags);
+	char today[BIZDATE_LEN];
+	bizdate_of_ms(site_now(), today);
+	const char *site_name = l->cfg ? textmap_get(&l->cfg->site_name, "ja") : NULL;
+	if (!rc)
+		rc = forms_fill(f, &data, &card, today, site_name, vals, &diags);
+	if (!rc) {
+		i18n_set_language(lang);
+		*n_probs = form_validate(f, vals, lang, today, probs, cap);
+		if (*n_probs < 0)
+			rc = MDG_ERR_NOMEM;
+	}
+	doc_diags_print(&diags, stderr);
+	if (rc == MDG_ERR_CONFIG || rc == MDG_ERR_INVALID)
+		rc = mdg_err_set(err, MDG_ERR_INVALID, "%zu problem%s in the data files", diags.n,
+				 diags.n == 1 ? "" : "s");
+	else if (rc)
+		mdg_err_set(err, rc, NULL);
+	doc_diags_free(&diags);
+	doc_free(&data);
+	doc_free(&card);
+	return rc;
+}
+
+/* The validation problems (already in the resident's language), one per line. */
+static void print_problems(const struct form_problem *p, int n, size_t cap)
+{
+	for (int i = 0; i < n && (size_t)i < cap; i++)
+		fprintf(stderr, "%s\n", p[i].msg);
+	if ((size_t)n > cap)
+		fprintf(stderr, "...\n");
+}
+
+static int run_fill(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct loaded l;
+	if (load_all(call, &l, &err))
+		return cli_fail(call, &err);
+	const char *lang = lang_of(call, &l);
+	const struct form *f = forms_find(&l.set, call->args[0]);
+	struct form_values v = { 0 };
+	struct form_problem probs[32];
+	int n = 0;
+	enum mdg_status rc = f ? MDG_OK :
+		mdg_err_set(&err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
+			    call->args[0], l.set.dir);
+	if (!rc)
+		rc = fill(call, &l, f, lang, &v, probs, 32, &n, &err);
+	if (rc) {
+		form_values_free(&v);
+		loaded_free(&l);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		json_begin(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_bool(&j, "ok", n == 0);
+		json_str(&j, "form", f->id);
+		json_obj_begin(&j, "values");
+		for (size_t i = 0; i < v.n; i++)
+			if (v.v[i])
+				json_str(&j, nth_id(f, i), v.v[i]);
+		json_obj_end(&j);
+		json_arr_begin(&j, "from_card");
+		for (size_t i = 0; i < v.n; i++)
+			if (v.from_card[i])
+				json_str(&j, NULL, nth_id(f, i));
+		json_arr_end(&j);
+		json_arr_begin(&j, "problems");
+		for (int i = 0; i < n && i < 32; i++) {
+			json_obj_begin(&j, NULL);
+			json_str(&j, "field", nth_id(f, probs[i].index));
+			json_str(&j, "message", probs[i].msg);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		out_json_close(&j);
+	} else {
+		for (size_t i = 0; i < v.n; i++) {
+			const struct form_field *x = form_field_at(f, i);
+			if (!v.v[i])
+				continue;
+			printf("%s%s: %s\n", textmap_get(&x->label, lang), v.from_card[i] ? " *" : "",
+			       v.v[i]);
+		}
+		print_problems(probs, n, 32);
+	}
+	form_values_free(&v);
+	loaded_free(&l);
+	i18n_set_language(NULL);
+	return n ? mdg_status_exit(MDG_ERR_INVALID) : 0;
+}
+
 static int run_schema(const struct cli_call *call)
 {
 	form_schema_print(stdout);
@@ -297,6 +406,11 @@ const struct cli_cmd cmd_form_table[] = {
 	  .max_args = CLI_MAX_ARGS,
 	  .summary = "check form files (default: every form of the forms folder); every problem at once",
 	  .opts = { FORMS_OPT } },
+	{ .group = "form", .name = "fill", .run = run_fill, .args = "ID", .min_args = 1, .max_args = 1,
+	  .summary = "fill a form from a data file and the card, and check it (messages in --lang)",
+	  .opts = { FORMS_OPT, LANG_OPT,
+		    { "data", "FILE", "the values: JSON or YAML, field id -> value" },
+		    { "card-profile-json", "FILE", "what `card read --json` / `card status --json` printed" } } },
 	{ .group = "form", .name = "schema", .run = run_schema,
 	  .summary = "document every key of a form file" },
 	{ 0 },

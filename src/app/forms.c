@@ -126,3 +126,100 @@ const struct form *forms_find(const struct form_set *s, const char *id)
 			return s->v[i];
 	return NULL;
 }
+
+/* A scalar of a mapping, or NULL. */
+static const char *scalar_at(const struct doc_node *m, const char *key)
+{
+	const struct doc_node *n = m ? doc_map_get(m, key) : NULL;
+	return n && n->kind == DOC_SCALAR && !n->null ? n->scalar : NULL;
+}
+
+/* One data value as the text form_values holds; false when its shape is wrong. */
+static bool value_text(const struct form_field *x, const struct doc_node *n, char *out, size_t size)
+{
+	if (n->kind == DOC_SCALAR) {
+		if (n->null) {
+			out[0] = '\0';
+			return true;
+		}
+		const char *s = n->scalar;
+		if (x->type == FT_CHECKBOX && !n->quoted && (!strcmp(s, "true") || !strcmp(s, "false")))
+			s = strcmp(s, "true") == 0 ? "yes" : "no";
+		return (size_t)snprintf(out, size, "%s", s) < size;
+	}
+	if (n->kind != DOC_SEQ || x->type != FT_MULTI)
+		return false;
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n->n; i++) {
+		const struct doc_node *it = n->items[i];
+		if (it->kind != DOC_SCALAR || it->null)
+			return false;
+		int w = snprintf(out + o, size - o, "%s%s", i ? "," : "", it->scalar);
+		if (w < 0 || (size_t)w >= size - o)
+			return false;
+		o += (size_t)w;
+	}
+	return true;
+}
+
+enum mdg_status forms_fill(const struct form *f, const struct doc *data, const struct doc *card,
+			   const char *today, const char *site_name, struct form_values *vals,
+			   struct doc_diags *diags)
+{
+	bool bad = false;
+	const struct doc_node *root = data ? data->root : NULL;
+	const char *file = data && data->file ? data->file : "-";
+	if (root && root->kind == DOC_MAP && doc_map_get(root, "values"))
+		root = doc_map_get(root, "values");
+	if (root && !(root->kind == DOC_SCALAR && root->null) && root->kind != DOC_MAP) {
+		if (doc_diag_add(diags, file, root->line, root->col,
+				 "the data must be a mapping of field ids to values") != 0)
+			return MDG_ERR_NOMEM;
+		return MDG_ERR_INVALID;
+	}
+	for (size_t i = 0; root && root->kind == DOC_MAP && i < root->n; i++) {
+		const struct doc_node *k = root->keys[i], *v = root->items[i];
+		int idx = form_index(f, k->scalar);
+		const struct form_field *x = idx >= 0 ? form_field_by_id(f, k->scalar, NULL) : NULL;
+		char text[4096];
+		int rc = 0;
+		if (!x) {
+			rc = doc_diag_add(diags, file, k->line, k->col, "form %s has no field '%s'", f->id,
+					  k->scalar);
+			bad = true;
+		} else if (x->my_number) {
+			rc = doc_diag_add(diags, file, k->line, k->col,
+					  "field '%s' is the My Number: it is read from the card at the counter,"
+					  " never from a file", k->scalar);
+			bad = true;
+		} else if (!value_text(x, v, text, sizeof text)) {
+			rc = doc_diag_add(diags, file, v->line, v->col,
+					  "field '%s' needs %s", k->scalar,
+					  x->type == FT_MULTI ? "a list of option values" : "a single value");
+			bad = true;
+		} else if (form_values_set(vals, (size_t)idx, text, false) != 0) {
+			return MDG_ERR_NOMEM;
+		}
+		if (rc != 0)
+			return MDG_ERR_NOMEM;
+	}
+	if (bad)
+		return MDG_ERR_INVALID;
+	const struct doc_node *c = card ? card->root : NULL;
+	if (c && c->kind != DOC_MAP)
+		c = NULL;
+	const char *tries = c ? scalar_at(doc_map_get(c, "pin_tries"), "input_support") : NULL;
+	struct form_sources src = {
+		.card_name = scalar_at(c, "name"),
+		.card_address = scalar_at(c, "address"),
+		.card_birth_date = scalar_at(c, "birth_date"),
+		.card_sex = scalar_at(c, "sex"),
+		.card_cert_expiry = scalar_at(c, "auth_cert_not_after"),
+		.card_expiry = scalar_at(c, "card_expiry"),
+		.card_pin_tries = tries ? atoi(tries) : -1,
+		.today = today,
+		.site_name = site_name,
+	};
+	return form_prefill(f, &src, vals) == 0 ? MDG_OK : MDG_ERR_NOMEM;
+}

@@ -41,6 +41,18 @@ enum mdg_status forms_load(const char *dir, const struct form_context *ctx, stru
 /* Frees the set. NULL-safe, idempotent. */
 void forms_free(struct form_set *s);
 
+/* Fills vals (initialised for f) from a data file and a card file, then prefills the rest.
+ * data (may be NULL or empty) is a JSON/YAML mapping of field id -> value, or {"values": {...}}:
+ * a value is a text, a whole number, true/false (checkbox yes/no) or a list of option values
+ * (multi). card (may be NULL) is what `card read --json` and `card status --json` print (name,
+ * address, birth_date, sex, auth_cert_not_after, card_expiry, pin_tries.input_support), merged
+ * or alone. today is YYYY-MM-DD, site_name the office's name. Unknown fields, values of the
+ * wrong shape and a value for the My Number field (never taken from a file) are MDG_ERR_INVALID
+ * with every problem in diags as file:line:col. MDG_ERR_NOMEM. */
+enum mdg_status forms_fill(const struct form *f, const struct doc *data, const struct doc *card,
+			   const char *today, const char *site_name, struct form_values *vals,
+			   struct doc_diags *diags);
+
 /* The form with id, or NULL. Borrowed. */
 const struct form *forms_find(const struct form_set *s, const char *id);
 

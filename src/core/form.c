@@ -565,7 +565,7 @@ const struct form_field *form_field_by_id(const struct form *f, const char *id,
 
 /* ---- values --------------------------------------------------------------------------------- */
 
-static size_t n_fields(const struct form *f)
+size_t form_field_count(const struct form *f)
 {
 	size_t n = 0;
 	for (size_t s = 0; s < f->n_sections; s++)
@@ -573,7 +573,7 @@ static size_t n_fields(const struct form *f)
 	return n;
 }
 
-static const struct form_field *nth_field(const struct form *f, size_t i)
+const struct form_field *form_field_at(const struct form *f, size_t i)
 {
 	for (size_t s = 0; s < f->n_sections; s++) {
 		if (i < f->sections[s].n_fields)
@@ -585,9 +585,9 @@ static const struct form_field *nth_field(const struct form *f, size_t i)
 
 int form_index(const struct form *f, const char *id)
 {
-	size_t n = n_fields(f);
+	size_t n = form_field_count(f);
 	for (size_t i = 0; id && i < n; i++) {
-		const struct form_field *x = nth_field(f, i);
+		const struct form_field *x = form_field_at(f, i);
 		if (x->id && strcmp(x->id, id) == 0)
 			return (int)i;
 	}
@@ -596,7 +596,7 @@ int form_index(const struct form *f, const char *id)
 
 int form_values_init(struct form_values *vals, const struct form *f)
 {
-	size_t n = n_fields(f);
+	size_t n = form_field_count(f);
 	vals->n = n;
 	vals->v = calloc(n ? n : 1, sizeof *vals->v);
 	vals->from_card = calloc(n ? n : 1, sizeof *vals->from_card);
@@ -645,9 +645,9 @@ int form_values_set(struct form_values *vals, size_t i, const char *value, bool 
 
 int form_prefill(const struct form *f, const struct form_sources *src, struct form_values *vals)
 {
-	size_t n = n_fields(f);
+	size_t n = form_field_count(f);
 	for (size_t i = 0; i < n && i < vals->n; i++) {
-		const struct form_field *x = nth_field(f, i);
+		const struct form_field *x = form_field_at(f, i);
 		if (vals->v[i])
 			continue;
 		const char *v = NULL;
@@ -948,9 +948,9 @@ int form_validate(const struct form *f, struct form_values *vals, const char *la
 		  const char *today, struct form_problem *out, size_t cap)
 {
 	int n = 0;
-	size_t nf = n_fields(f);
+	size_t nf = form_field_count(f);
 	for (size_t i = 0; i < nf && i < vals->n; i++)
-		if (check_value(nth_field(f, i), vals, i, lang, today, out, cap, &n) != 0)
+		if (check_value(form_field_at(f, i), vals, i, lang, today, out, cap, &n) != 0)
 			return -1;
 	return n;
 }

@@ -114,6 +114,11 @@ void form_schema_print(FILE *out);
 /* The names of types and prefill sources as written in files ("text", "card.name", ...). */
 const char *form_type_name(int type);
 
+/* How many fields the form has (all sections), and the i-th of them in values order (NULL past
+ * the end). Borrowed. */
+size_t form_field_count(const struct form *f);
+const struct form_field *form_field_at(const struct form *f, size_t i);
+
 /* The field with id (borrowed), or NULL; *section_out (optional) gets its section. */
 const struct form_field *form_field_by_id(const struct form *f, const char *id,
 					  const struct form_section **section_out);
