@@ -18,23 +18,30 @@
 
 #define SINK_TIMEOUT_MS 5000
 
+enum mdg_status ticketprint_code(const struct mdg_config *cfg, const struct ticket *t,
+				 char *payload, struct mdg_err *err)
+{
+	struct keyring *ring = NULL;
+	struct ticketcode c;
+	enum mdg_status rc = keyring_load(cfg->key_file, &ring, err);
+	if (rc)
+		return rc;
+	ticketcode_of_ticket(t, cfg->site_id, keyring_current_id(ring), &c);
+	rc = ticketcode_format(&c, keyring_ticket_mac, ring, payload, err);
+	keyring_free(&ring);
+	return rc;
+}
+
 enum mdg_status ticketprint(struct site *site, struct ticket *t, const struct ticketprint_opts *o,
 			    struct ticketprint_result *res, struct mdg_err *err)
 {
 	memset(res, 0, sizeof *res);
 	const struct mdg_config *cfg = site->cfg;
 	const char *lang = o->lang && *o->lang ? o->lang : t->lang;
-	struct keyring *ring = NULL;
 	struct slip_out out = { 0 };
-	struct ticketcode c;
 	struct queue_eta eta;
 	char payload[TICKETCODE_MAX], num[8], when[32], wait[160], guidance[200];
-	enum mdg_status rc = keyring_load(cfg->key_file, &ring, err);
-	if (rc)
-		goto fail;
-	ticketcode_of_ticket(t, cfg->site_id, keyring_current_id(ring), &c);
-	rc = ticketcode_format(&c, keyring_ticket_mac, ring, payload, err);
-	keyring_free(&ring);
+	enum mdg_status rc = ticketprint_code(cfg, t, payload, err);
 	if (rc)
 		goto fail;
 	rc = queue_ticket_eta(site->st, cfg, t, site_now(), &eta, err);

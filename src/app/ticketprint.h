@@ -24,6 +24,11 @@ struct ticketprint_result {
 	bool printed;           /* the sink took it and the ticket is marked printed */
 };
 
+/* The signed code of t (what its QR holds) into payload (TICKETCODE_MAX bytes), with the site's
+ * current key. MDG_ERR_NOT_FOUND (no key file), MDG_ERR_INVALID. */
+enum mdg_status ticketprint_code(const struct mdg_config *cfg, const struct ticket *t,
+				 char *payload, struct mdg_err *err);
+
 /* Prints t. MDG_ERR_NOT_FOUND (no key file), MDG_ERR_IO (the sink failed: the ticket is not
  * marked printed), MDG_ERR_INVALID, store errors. t is updated when marked printed. */
 enum mdg_status ticketprint(struct site *site, struct ticket *t, const struct ticketprint_opts *o,
