@@ -211,8 +211,8 @@ static enum ui_next attract_event(struct ui_loop *l, const struct ui_event *ev)
 {
 	if (ev->type == UE_TIMEOUT)
 		return UN_REDRAW; /* the clock */
-	if (ev->type == UE_SCAN || ev->type == UE_SIGNAL)
-		return UN_NONE;
+	if (ev->type == UE_SCAN || ev->type == UE_SIGNAL || (ev->type == UE_KEY && ev->key == UK_CTRL))
+		return UN_NONE; /* control keys (Ctrl-C, Ctrl-Z, ...) do nothing at a kiosk */
 	ui_push(l, &language_screen);
 	return UN_REDRAW;
 }
