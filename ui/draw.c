@@ -219,6 +219,7 @@ static const struct {
 	{ '8', { "#####", "#   #", "#####", "#   #", "#####" } },
 	{ '9', { "#####", "#   #", "#####", "    #", "#####" } },
 	{ '-', { "     ", "     ", " ### ", "     ", "     " } },
+	{ ':', { "     ", "  #  ", "     ", "  #  ", "     " } },
 	{ ' ', { "     ", "     ", "     ", "     ", "     " } },
 	{ 'A', { " ### ", "#   #", "#####", "#   #", "#   #" } },
 	{ 'B', { "#### ", "#   #", "#### ", "#   #", "#### " } },
@@ -300,7 +301,7 @@ void draw_flush(void)
 	refresh();
 }
 
-void draw_read_row(int y, char *out, int size)
+void draw_read_row(int y, char *out, int size, bool shapes)
 {
 	int o = 0;
 	out[0] = '\0';
@@ -314,7 +315,13 @@ void draw_read_row(int y, char *out, int size)
 		char mb[MB_LEN_MAX + 1];
 		mbstate_t st;
 		memset(&st, 0, sizeof st);
-		size_t n = wcrtomb(mb, wc[0] ? wc[0] : L' ', &st);
+		wchar_t ch = wc[0] ? wc[0] : L' ';
+		attr_t mask = A_COLOR | A_REVERSE;
+		if (shapes && ch == L' ' &&
+		    (((at | COLOR_PAIR(pair)) & mask) == (attrs[UA_INVERSE] & mask) ||
+		     ((at | COLOR_PAIR(pair)) & mask) == (attrs[UA_QR_DARK] & mask)))
+			ch = L'#';
+		size_t n = wcrtomb(mb, ch, &st);
 		if (n == (size_t)-1 || o + (int)n + 1 > size)
 			break;
 		memcpy(out + o, mb, n);

@@ -52,7 +52,7 @@ void draw_box(int y, int x, int h, int w, enum ui_attr a);
 /* Fills h x w cells with spaces in attribute a. */
 void draw_fill(int y, int x, int h, int w, enum ui_attr a);
 
-/* Big characters (digits, A-Z, '-', ' '), 5 rows tall, each pixel two columns wide; returns
+/* Big characters (digits, A-Z, '-', ':', ' '), 5 rows tall, each pixel two columns wide; returns
  * the width drawn. draw_big_width says how wide it would be. Other characters are skipped. */
 int draw_big(int y, int x, const char *s, enum ui_attr a);
 int draw_big_width(const char *s);
@@ -64,8 +64,10 @@ bool draw_qr(int y, int x, int h, int w, const struct qr_matrix *q, int quiet);
 /* Sends the drawing to the terminal. */
 void draw_flush(void);
 
-/* Reads row y back as UTF-8 (for screen tests): at most size bytes, trailing spaces kept. */
-void draw_read_row(int y, char *out, int size);
+/* Reads row y back as UTF-8 (for screen tests): at most size bytes, trailing spaces kept. With
+ * shapes, the blank cells of big characters and of dark QR modules read as '#', so that a test
+ * sees them. */
+void draw_read_row(int y, char *out, int size, bool shapes);
 
 /* The screen's size. */
 int draw_cols(void);

@@ -174,7 +174,7 @@ static void attract_draw(struct ui_loop *l)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	char clock[8], date[32];
-	snprintf(clock, sizeof clock, "%02d %02d", tm.tm_hour, tm.tm_min);
+	snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
 	snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	draw_text_center(0, 0, cols, textmap_get(&k->s->cfg->site_name, k->lang), UA_TITLE);
 	int bw = draw_big_width(clock);
