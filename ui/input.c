@@ -17,6 +17,11 @@ static struct {
 	int press_y, press_x, pressed;
 } in;
 
+bool input_pending(void)
+{
+	return in.next_held < in.n_held || in.have_after;
+}
+
 void input_reset(void)
 {
 	memset(&in, 0, sizeof in);

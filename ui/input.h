@@ -7,6 +7,7 @@
 #ifndef MDG_UI_INPUT_H
 #define MDG_UI_INPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum ui_ev {
@@ -45,6 +46,10 @@ struct ui_event {
 
 /* Waits up to timeout_ms (-1: forever) for the next event and fills ev. */
 void input_next(int timeout_ms, struct ui_event *ev);
+
+/* True when characters held back by the scanner heuristic are still to be delivered (the next
+ * input_next returns at once). */
+bool input_pending(void);
 
 /* Forgets characters held back by the scanner heuristic and the start of a touch. */
 void input_reset(void);

@@ -16,6 +16,7 @@
 #include "core/i18n.h"
 #include "secure/hash.h"
 #include "ui/draw.h"
+#include "ui/input.h"
 #include "ui/kiosk/kiosk.h"
 #include "ui/term.h"
 
@@ -107,7 +108,7 @@ static void settle(struct kiosk *k)
 	for (int i = 0; i < 40; i++) {
 		drain();
 		struct pollfd p = { .fd = term_in_fd(term), .events = POLLIN };
-		if (poll(&p, 1, 0) <= 0 && i > 2)
+		if (poll(&p, 1, 0) <= 0 && !input_pending() && i > 2)
 			break;
 		kiosk_step(k, 80);
 	}
