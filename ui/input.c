@@ -17,6 +17,13 @@ static struct {
 	int press_y, press_x, pressed;
 } in;
 
+static bool scan_off;
+
+void input_set_scan(bool on)
+{
+	scan_off = !on;
+}
+
 bool input_pending(void)
 {
 	return in.next_held < in.n_held || in.have_after;
@@ -157,7 +164,7 @@ void input_next(int timeout_ms, struct ui_event *ev)
 		return;
 	}
 	raw_next(timeout_ms, ev);
-	if (!scannable(ev))
+	if (scan_off || !scannable(ev))
 		return;
 	/* A printable ASCII character: collect what follows within the scanner's gap. */
 	in.held[in.n_held++] = ev->ch;

@@ -44,6 +44,10 @@ struct ui_event {
 #define UI_SCAN_GAP_MS 35
 #define UI_SCAN_MIN_LEN 6
 
+/* Turns the scanner heuristic on or off (default on). Off, every character is delivered at
+ * once: screens that never take a scan (the kiosk) answer keys without the gap's delay. */
+void input_set_scan(bool on);
+
 /* Waits up to timeout_ms (-1: forever) for the next event and fills ev. */
 void input_next(int timeout_ms, struct ui_event *ev);
 

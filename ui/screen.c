@@ -104,6 +104,7 @@ bool ui_step(struct ui_loop *l, int timeout_ms)
 			wait = (int)left;
 	}
 	struct ui_event ev;
+	input_set_scan(s && s->scans);
 	input_next(wait, &ev);
 	enum ui_next next = UN_NONE;
 	switch (ev.type) {

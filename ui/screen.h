@@ -28,6 +28,8 @@ struct ui_screen {
 	void (*leave)(struct ui_loop *l);                 /* optional: popped or replaced */
 	int tick_ms;                                      /* >0: a UE_TIMEOUT event this often
 							   * (clocks, card polling) */
+	bool scans;                                       /* takes barcode scans (UE_SCAN); else
+							   * keys are delivered without delay */
 };
 
 #define UI_STACK_MAX 8
