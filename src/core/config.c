@@ -96,6 +96,33 @@ static bool valid_sink(const char *s)
 	return false;
 }
 
+/* A libpq service name, a conninfo ("service=x dbname=y", "host=... ") or a postgresql:// URI,
+ * never with a password: those live in ~/.pgpass, not in the site file. sync/central.c checks
+ * again with libpq's own parser before connecting. */
+static bool valid_central(const char *s)
+{
+	if (!*s || strlen(s) > 512)
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return false;
+	char low[513];
+	size_t n = 0;
+	for (; s[n]; n++)
+		low[n] = (char)tolower((unsigned char)s[n]);
+	low[n] = '\0';
+	if (strstr(low, "password"))
+		return false;
+	if (strncmp(low, "postgres://", 11) == 0 || strncmp(low, "postgresql://", 13) == 0) {
+		const char *auth = strstr(low, "://") + 3, *at = strchr(auth, '@');
+		const char *colon = strchr(auth, ':');
+		return !(at && colon && colon < at); /* user:secret@host */
+	}
+	if (strchr(s, '='))
+		return true;
+	return all_of(s, "_-.");
+}
+
 /* ---- the schema ---------------------------------------------------------------------------- */
 
 static const char *const role_choices[] = { "kiosk", "counter", "board", "supervisor", NULL };
@@ -216,6 +243,25 @@ static const struct schema_field terminal_fields[] = {
 static const struct schema terminal_schema = { terminal_fields, N_OF(terminal_fields),
 						    sizeof(struct mdg_terminal) };
 
+static const struct schema_field sync_fields[] = {
+	{ "central", SCH_STR, .valid = valid_central,
+	  .valid_doc = "a libpq service name or a conninfo, without password",
+	  .off = OFF(mdg_config, sync_central),
+	  .doc = "the central PostgreSQL (inside the segment): a service of pg_service.conf, which"
+		 " names host, database, user and sslrootcert; passwords go in ~/.pgpass"
+		 " (default: the PG* environment variables)" },
+	{ "batch_rows", SCH_INT, .def = "10000", .min = 10, .max = 100000,
+	  .off = OFF(mdg_config, sync_batch_rows),
+	  .doc = "rows per central transaction: an interrupted sync resumes after the last batch" },
+	{ "connect_timeout_s", SCH_INT, .def = "10", .min = 1, .max = 300,
+	  .off = OFF(mdg_config, sync_connect_timeout_s),
+	  .doc = "seconds to wait for the central server to answer a connection" },
+	{ "statement_timeout_s", SCH_INT, .def = "300", .min = 10, .max = 3600,
+	  .off = OFF(mdg_config, sync_statement_timeout_s),
+	  .doc = "seconds one central statement may take before the sync gives up" },
+};
+static const struct schema sync_schema = { sync_fields, N_OF(sync_fields), 0 };
+
 static const struct schema_field log_fields[] = {
 	{ "file", SCH_STR, .valid = valid_nonempty, .valid_doc = "a file path", .is_path = true,
 	  .off = OFF(mdg_config, log_file), .doc = "log file (default: standard error / the journal)" },
@@ -246,6 +292,7 @@ static const struct schema_field top_fields[] = {
 	{ "terminals", SCH_LIST, .max_items = 200, .sub = &terminal_schema,
 	  .off = OFF(mdg_config, terminals), .count_off = OFF(mdg_config, n_terminals),
 	  .doc = "the terminals of the site" },
+	{ "sync", SCH_MAP, .sub = &sync_schema, .doc = "the nightly sync to the central server" },
 	{ "log", SCH_MAP, .sub = &log_schema, .doc = "logging" },
 };
 static const struct schema top_schema = { top_fields, N_OF(top_fields), 0 };

@@ -76,6 +76,11 @@ struct mdg_config {
 	size_t n_counters;
 	struct mdg_terminal *terminals;
 	size_t n_terminals;
+	/* nightly sync to the central PostgreSQL */
+	char *sync_central;          /* libpq service name or conninfo without password; NULL: PG* */
+	int sync_batch_rows;         /* rows per central transaction */
+	int sync_connect_timeout_s;
+	int sync_statement_timeout_s;
 	/* logging */
 	char *log_file;              /* NULL: stderr */
 	char *log_level;             /* "debug" | "info" | "warn" | "error" */
