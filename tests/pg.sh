@@ -2,12 +2,14 @@
 # A throwaway PostgreSQL 15 for the sync tests: initdb + pg_ctl on a Unix socket in a private
 # folder under $WORK (no TCP unless pg_start is given a port), run as the postgres user when the
 # test runs as root (initdb refuses root). Source after lib.sh. Sets CENTRAL (a conninfo for
-# madoguchi and psql) and stops the server on every exit path through mdg_cleanup.
+# madoguchi and psql) and stops the server on every exit path through mdg_cleanup. PG_PORT
+# (default 5432) names the socket, and the TCP port when a test listens on TCP.
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 [ -x "$PG_BIN/initdb" ] || fail "$PG_BIN/initdb is missing (scripts/deps installs postgresql)"
 command -v psql >/dev/null || fail "psql is missing (scripts/deps installs postgresql)"
 PGD=$WORK/pg
-CENTRAL="host=$PGD port=5432 user=postgres dbname=postgres"
+PG_PORT=${PG_PORT:-5432}
+CENTRAL="host=$PGD port=$PG_PORT user=postgres dbname=postgres"
 PG_AS=()
 if [ "$(id -u)" -eq 0 ]; then
 	id postgres >/dev/null 2>&1 || fail "no postgres user (the postgresql package creates it)"
@@ -23,14 +25,18 @@ pg_stop() {
 }
 mdg_cleanup() { pg_stop; }
 
+# pg_init: creates the cluster (trust for local connections) unless it exists.
+pg_init() {
+	[ -f "$PGD/data/PG_VERSION" ] && return 0
+	"${PG_AS[@]}" "$PG_BIN/initdb" -D "$PGD/data" -U postgres -A trust -E UTF8 \
+		--locale=C.UTF-8 >"$PGD/initdb.log" 2>&1 || { cat "$PGD/initdb.log"; fail "initdb"; }
+}
+
 # pg_start [EXTRA_OPTIONS]: creates the cluster the first time, then starts it (again).
 pg_start() {
-	if [ ! -f "$PGD/data/PG_VERSION" ]; then
-		"${PG_AS[@]}" "$PG_BIN/initdb" -D "$PGD/data" -U postgres -A trust -E UTF8 \
-			--locale=C.UTF-8 >"$PGD/initdb.log" 2>&1 || { cat "$PGD/initdb.log"; fail "initdb"; }
-	fi
+	pg_init
 	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -w -t 30 \
-		-o "-k $PGD -c listen_addresses= -p 5432 -c fsync=off ${1:-}" start >/dev/null ||
+		-o "-k $PGD -c listen_addresses= -p $PG_PORT -c fsync=off ${1:-}" start >/dev/null ||
 		{ tail -20 "$PGD/log"; fail "the test's PostgreSQL did not start"; }
 }
 

@@ -157,29 +157,30 @@ static enum mdg_status fail_stmt(struct central *c, PGresult *res, const char *w
 		    strcmp(state, "57P03") == 0;
 	if (lost && strcmp(what, "COMMIT") == 0)
 		return mdg_err_set(err, MDG_ERR_IO,
-				   "lost the central server %s during COMMIT of %s (%s): that batch may or "
-				   "may not be committed; the next run reads the central high-water mark and "
-				   "carries on from it", c->where, table ? table : "?", msg);
+				   "lost the central server during COMMIT of %s: that batch may or may not be "
+				   "committed; the next run reads the central mark and carries on from it (%s)",
+				   table ? table : "?", msg);
 	if (lost)
 		return mdg_err_set(err, MDG_ERR_IO,
-				   "lost the central server %s during %s (%s): nothing of this batch is "
-				   "committed; run sync again when the server is back", c->where, ctx, msg);
+				   "lost the central server during %s: nothing of this batch is committed; "
+				   "run sync again when the server is back (%s)", ctx, msg);
 	if (strcmp(state, "53100") == 0 || strcmp(state, "53000") == 0 || strcmp(state, "53200") == 0)
 		return mdg_err_set(err, MDG_ERR_FULL,
-				   "the central server %s is out of space (%s): nothing of this batch is "
-				   "committed; free space there, then run sync again", c->where, msg);
+				   "the central server is out of space: nothing of this batch is committed; "
+				   "free space there, then run sync again (%s: %s)", ctx, msg);
 	if (strcmp(state, "57014") == 0)
 		return mdg_err_set(err, MDG_ERR_IO,
-				   "%s took longer than sync.statement_timeout_s on %s (%s): nothing of this "
-				   "batch is committed", ctx, c->where, msg);
+				   "%s took longer than sync.statement_timeout_s: nothing of this batch is "
+				   "committed (%s)", ctx, msg);
 	if (strncmp(state, "42P01", 5) == 0 || strncmp(state, "42703", 5) == 0 ||
 	    strncmp(state, "42P10", 5) == 0 || strcmp(state, "3F000") == 0)
 		return mdg_err_set(err, MDG_ERR_VERSION,
-				   "the central tables do not match this program (%s: %s): run "
-				   "madoguchi sync --init-central", ctx, msg);
+				   "the central tables do not match this program: run madoguchi sync "
+				   "--init-central (%s: %s)", ctx, msg);
 	if (strcmp(state, "42501") == 0)
 		return mdg_err_set(err, MDG_ERR_CONFIG,
-				   "the central user may not do %s (%s): grant it (docs/operators.md)", ctx, msg);
+				   "the central user may not do %s: grant it, see docs/operators.md (%s)", ctx,
+				   msg);
 	if (strcmp(state, "25006") == 0)
 		return mdg_err_set(err, MDG_ERR_CONFIG,
 				   "%s is read-only (a standby?): point sync.central at the primary", c->where);
@@ -248,24 +249,23 @@ static enum mdg_status connect_error(struct central *c, const char *target, stru
 	const char *name = target && *target ? target : "(the PG* variables)";
 	if (has(raw, "definition of service"))
 		return mdg_err_set(err, MDG_ERR_CONFIG,
-				   "central server %s: %s (define it in the service file, "
-				   "/etc/postgresql-common/pg_service.conf or $PGSERVICEFILE)", name, msg);
+				   "central server %s is not in the service file (define it in "
+				   "/etc/postgresql-common/pg_service.conf or $PGSERVICEFILE): %s", name, msg);
 	if (has(raw, "password authentication failed") || has(raw, "no password supplied") ||
 	    has(raw, "authentication failed") || has(raw, "no pg_hba.conf entry") ||
 	    (has(raw, "role \"") && has(raw, "does not exist")))
 		return mdg_err_set(err, MDG_ERR_CONFIG,
-				   "central server %s refused the credentials (%s): check the user and the "
-				   "password file (~/.pgpass or $PGPASSFILE), never the site file", name, msg);
+				   "central server %s refused the credentials: check the user and the password "
+				   "file (~/.pgpass or $PGPASSFILE), never the site file (%s)", name, msg);
 	if (has(raw, "SSL") || has(raw, "certificate") || has(raw, "ssl"))
 		return mdg_err_set(err, MDG_ERR_CONFIG,
-				   "TLS with central server %s failed (%s): check sslrootcert (the city's CA) "
-				   "and that the server's certificate names the host (sslmode=verify-full)",
-				   name, msg);
+				   "TLS with central server %s failed: check sslrootcert (the city's CA) and "
+				   "that the server's certificate names the host (verify-full) (%s)", name, msg);
 	if (has(raw, "does not exist"))
 		return mdg_err_set(err, MDG_ERR_CONFIG, "central server %s: %s", name, msg);
 	return mdg_err_set(err, MDG_ERR_IO,
-			   "central server %s cannot be reached (%s): check that it runs and that this "
-			   "host may reach it inside the segment; nothing was sent", name, msg);
+			   "central server %s cannot be reached: nothing was sent; check that it runs "
+			   "and that this host may reach it inside the segment (%s)", name, msg);
 }
 
 static void describe(struct central *c)
