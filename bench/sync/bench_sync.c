@@ -6,7 +6,7 @@
  * and for N/10 events (flat memory: batches, not the table). Each figure is the median of RUNS
  * runs (default 3); the central tables are emptied before every run.
  * Usage: bench_sync CONNINFO [--events N] [--runs R] [--batch-rows B]  (bench/sync/run starts a
- * private server and passes its conninfo). */
+ * private server and passes its conninfo; BENCH_SYNC_KEEP=1 keeps the stores for profiling). */
 #define _DEFAULT_SOURCE /* wait4: the child's own max RSS */
 #include <inttypes.h>
 #include <libpq-fe.h>

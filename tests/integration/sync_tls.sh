@@ -35,7 +35,7 @@ pg_init
 printf 'local all all trust\nhostssl all syncer 127.0.0.1/32 scram-sha-256\n' >"$PGD/hba.conf"
 [ "$(id -u)" -eq 0 ] && chown postgres "$PGD/hba.conf"
 pg_start "-c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=$T/server.crt -c ssl_key_file=$T/server.key -c hba_file=$PGD/hba.conf"
-pq "CREATE ROLE syncer LOGIN PASSWORD 'right-pass'; GRANT CREATE ON DATABASE postgres TO syncer"
+pq "CREATE ROLE madoguchi_site NOLOGIN; CREATE ROLE syncer LOGIN PASSWORD 'right-pass' IN ROLE madoguchi_site"
 
 down=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$WORK/pg_service.conf" <<CONF
@@ -81,8 +81,15 @@ sed -i 's/^sync: .*/sync: {central: central, connect_timeout_s: 5}/' "$A/site.ya
 morning "$A" 9
 export MADOGUCHI_CONFIG=$A/site.yaml
 
-# Fine: TLS verified (the server takes nothing else from this user), the password from pgpass.
-expect_exit 0 "$M" sync --init-central
+# The schema made by its owner (over the Unix socket), then the grants of docs/operators.md for
+# the sites' role, word for word.
+expect_exit 0 "$M" sync --init-central --central "$CENTRAL"
+sed -n '/^GRANT USAGE ON SCHEMA madoguchi/,/^GRANT TEMPORARY/p' "$MDG_SOURCE_DIR/docs/operators.md" >"$WORK/grants.sql"
+[ "$(grep -c '^GRANT' "$WORK/grants.sql")" = 4 ] || fail "docs/operators.md lost its grants: $(cat "$WORK/grants.sql")"
+sed -i 's/DATABASE madoguchi/DATABASE postgres/' "$WORK/grants.sql"
+psql -X -q -v ON_ERROR_STOP=1 "$CENTRAL" -f "$WORK/grants.sql" || fail "the documented grants fail"
+# Fine: TLS verified (the server takes nothing else from this user), the password from pgpass,
+# and the documented grants are enough.
 expect_exit 0 "$M" sync --json
 contains "$OUT" '"ok":true'
 contains "$OUT" "localhost:$PG_PORT/postgres"
