@@ -49,7 +49,7 @@ static void sq_ok(sqlite3 *db, const char *sql)
 
 static void write_site(const char *dir, const char *conninfo, long batch_rows)
 {
-	char path[600];
+	char path[700];
 	snprintf(path, sizeof path, "%s/site.yaml", dir);
 	FILE *f = fopen(path, "w");
 	if (!f)
@@ -73,7 +73,7 @@ static void make_store(const char *dir, const char *bin, long n)
 	snprintf(cmd, sizeof cmd, "MADOGUCHI_CONFIG=%s/site.yaml %s db init >/dev/null", dir, bin);
 	if (system(cmd) != 0)
 		die("db init", cmd);
-	char path[600];
+	char path[700];
 	snprintf(path, sizeof path, "%s/site.db", dir);
 	sqlite3 *db;
 	if (sqlite3_open(path, &db) != SQLITE_OK)
@@ -124,7 +124,7 @@ static void make_store(const char *dir, const char *bin, long n)
 /* The events as COPY text with the site column, as the limit run sends them. */
 static char *encode_events(const char *dir, const char *site, size_t *len)
 {
-	char path[600];
+	char path[700];
 	snprintf(path, sizeof path, "%s/site.db", dir);
 	sqlite3 *db;
 	if (sqlite3_open(path, &db) != SQLITE_OK)
