@@ -23,13 +23,21 @@
 #define HEADER "madoguchi-keys 1\n"
 #define SUBKEY_TICKET 1
 static const char kdf_context[crypto_kdf_CONTEXTBYTES] = { 'm', 'd', 'g', 't', 'i', 'c', 'k', 't' };
+/* Field encryption has a context of its own: no subkey id of one purpose can meet the other's. */
+#define SUBKEY_FIELD 1
+static const char kdf_field_context[crypto_kdf_CONTEXTBYTES] = { 'm', 'd', 'g', 'f', 'i', 'e', 'l', 'd' };
+#define FIELD_KEY_BYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+
+_Static_assert(KEYRING_NONCE_BYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, "nonce size");
+_Static_assert(KEYRING_TAG_BYTES == crypto_aead_xchacha20poly1305_ietf_ABYTES, "tag size");
 
 struct keyring {
 	unsigned id[MAX_KEYS];
 	size_t n;
-	/* Locked: master keys, then the derived ticket subkeys. */
+	/* Locked: master keys, then the derived subkeys per purpose. */
 	unsigned char (*master)[KEY_BYTES];
 	unsigned char (*ticket)[crypto_auth_KEYBYTES];
+	unsigned char (*field)[FIELD_KEY_BYTES];
 };
 
 void keyring_free(struct keyring **pp)
@@ -38,6 +46,7 @@ void keyring_free(struct keyring **pp)
 		return;
 	sodium_free((*pp)->master); /* sodium_free wipes before it frees */
 	sodium_free((*pp)->ticket);
+	sodium_free((*pp)->field);
 	free(*pp);
 	*pp = NULL;
 }
@@ -49,7 +58,8 @@ static struct keyring *ring_new(void)
 		return NULL;
 	k->master = sodium_malloc(MAX_KEYS * KEY_BYTES);
 	k->ticket = sodium_malloc(MAX_KEYS * crypto_auth_KEYBYTES);
-	if (!k->master || !k->ticket) {
+	k->field = sodium_malloc(MAX_KEYS * FIELD_KEY_BYTES);
+	if (!k->master || !k->ticket || !k->field) {
 		keyring_free(&k);
 		return NULL;
 	}
@@ -59,6 +69,8 @@ static struct keyring *ring_new(void)
 static void derive(struct keyring *k, size_t i)
 {
 	crypto_kdf_derive_from_key(k->ticket[i], crypto_auth_KEYBYTES, SUBKEY_TICKET, kdf_context,
+				   k->master[i]);
+	crypto_kdf_derive_from_key(k->field[i], FIELD_KEY_BYTES, SUBKEY_FIELD, kdf_field_context,
 				   k->master[i]);
 }
 
@@ -258,4 +270,80 @@ int keyring_ticket_mac(void *ring, unsigned key_id, const void *msg, size_t n, u
 		return 0;
 	}
 	return -1;
+}
+
+size_t keyring_sealed_size(size_t n)
+{
+	return (n / KEYRING_PAD_BLOCK + 1) * KEYRING_PAD_BLOCK + KEYRING_TAG_BYTES;
+}
+
+enum mdg_status keyring_seal(const struct keyring *k, const void *ad, size_t ad_len,
+			     const void *pt, size_t n, unsigned *key_id,
+			     uint8_t nonce[KEYRING_NONCE_BYTES], uint8_t *ct, size_t ct_size,
+			     size_t *ct_len, struct mdg_err *err)
+{
+	size_t need = keyring_sealed_size(n);
+	if (need < n || ct_size < need)
+		return mdg_err_set(err, MDG_ERR_INVALID, "sealed text needs %zu bytes, the buffer has %zu",
+				   need, ct_size);
+	size_t cap = need - KEYRING_TAG_BYTES, padded = 0;
+	unsigned char *buf = sodium_malloc(cap);
+	if (!buf)
+		return mdg_err_set(err, MDG_ERR_NOMEM, "no locked memory to seal a record");
+	if (n)
+		memcpy(buf, pt, n);
+	if (sodium_pad(&padded, buf, n, KEYRING_PAD_BLOCK, cap) != 0) {
+		sodium_free(buf);
+		return mdg_err_set(err, MDG_ERR_CRYPTO, "cannot pad a record to seal");
+	}
+	randombytes_buf(nonce, KEYRING_NONCE_BYTES);
+	unsigned long long clen = 0;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, buf, padded, ad, ad_len, NULL, nonce,
+						   k->field[0]);
+	sodium_free(buf); /* wipes the padded plaintext */
+	*key_id = k->id[0];
+	*ct_len = (size_t)clen;
+	return MDG_OK;
+}
+
+enum mdg_status keyring_open(const struct keyring *k, unsigned key_id,
+			     const uint8_t nonce[KEYRING_NONCE_BYTES], const void *ad,
+			     size_t ad_len, const void *ct, size_t ct_len, uint8_t **pt,
+			     size_t *pt_len, struct mdg_err *err)
+{
+	*pt = NULL;
+	*pt_len = 0;
+	size_t slot = k->n;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->id[i] == key_id)
+			slot = i;
+	if (slot == k->n)
+		return mdg_err_set(err, MDG_ERR_NOT_FOUND,
+				   "sealed with key %u, which the site key file no longer holds (rotated out)",
+				   key_id);
+	if (ct_len < KEYRING_TAG_BYTES + KEYRING_PAD_BLOCK ||
+	    (ct_len - KEYRING_TAG_BYTES) % KEYRING_PAD_BLOCK != 0)
+		return mdg_err_set(err, MDG_ERR_INVALID, "a sealed text of %zu bytes cannot be valid",
+				   ct_len);
+	size_t cap = ct_len - KEYRING_TAG_BYTES;
+	unsigned char *buf = sodium_malloc(cap + 1);
+	if (!buf)
+		return mdg_err_set(err, MDG_ERR_NOMEM, "no locked memory to open a record");
+	unsigned long long mlen = 0;
+	size_t unpadded = 0;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(buf, &mlen, NULL, ct, ct_len, ad, ad_len, nonce,
+						       k->field[slot]) != 0) {
+		sodium_free(buf);
+		return mdg_err_set(err, MDG_ERR_CRYPTO,
+				   "sealed record does not authenticate (changed, moved to another row, or"
+				   " another key)");
+	}
+	if (sodium_unpad(&unpadded, buf, (size_t)mlen, KEYRING_PAD_BLOCK) != 0) {
+		sodium_free(buf);
+		return mdg_err_set(err, MDG_ERR_CRYPTO, "sealed record has no valid padding");
+	}
+	sodium_memzero(buf + unpadded, cap + 1 - unpadded); /* the padding, and the NUL */
+	*pt = buf;
+	*pt_len = unpadded;
+	return MDG_OK;
 }
