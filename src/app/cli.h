@@ -71,6 +71,7 @@ extern const struct cli_cmd cmd_report_table[];
 extern const struct cli_cmd cmd_keys_table[];
 extern const struct cli_cmd cmd_card_table[];
 extern const struct cli_cmd cmd_form_table[];
+extern const struct cli_cmd cmd_form_purge_table[];
 extern const struct cli_cmd cmd_kiosk_table[];
 extern const struct cli_cmd cmd_sync_table[];
 

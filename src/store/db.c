@@ -102,6 +102,31 @@ static const char *const migrations[] = {
 	"  skill_after INTEGER CHECK(skill_after BETWEEN 1 AND 5),"
 	"  outcome TEXT,"
 	"  follow_up INTEGER NOT NULL DEFAULT 0 CHECK(follow_up IN (0, 1))) STRICT;",
+	/* 2: residents' prefilled forms (store/submission.c). The values are sealed; the My Number is
+	 * never among them. AUTOINCREMENT: an id is never given twice, since it is sealed into its
+	 * row. seq comes from meta 'seq.submissions', not max(seq) + 1: purges delete rows. */
+	"CREATE TABLE submissions("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  seq INTEGER NOT NULL UNIQUE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  bizdate TEXT NOT NULL,"
+	"  form_id TEXT NOT NULL,"
+	"  form_version INTEGER NOT NULL,"
+	"  ticket_id INTEGER REFERENCES tickets(id),"
+	"  place TEXT NOT NULL CHECK(place IN ('kiosk','counter')),"
+	"  terminal TEXT,"
+	"  lang TEXT NOT NULL,"
+	"  key_id INTEGER NOT NULL CHECK(key_id BETWEEN 1 AND 999),"
+	"  nonce BLOB NOT NULL CHECK(length(nonce) = 24),"
+	"  sealed BLOB NOT NULL CHECK(length(sealed) >= 80),"
+	"  from_card TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL CHECK(status IN ('draft','submitted','printed')),"
+	"  printed_ms INTEGER,"
+	"  purge_after_ms INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX submissions_created ON submissions(created_ms);"
+	"CREATE INDEX submissions_purge_after ON submissions(purge_after_ms);"
+	"CREATE INDEX submissions_ticket ON submissions(ticket_id) WHERE ticket_id IS NOT NULL;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -423,8 +448,10 @@ enum mdg_status store_open(const char *path, const char *site_id, int busy_timeo
 	st->busy_timeout_ms = busy_timeout_ms > 0 ? busy_timeout_ms : 5000;
 	st->busy_seed = (unsigned)getpid();
 	sqlite3_busy_handler(st->db, busy_wait, st);
+	/* temp_store=MEMORY: statement journals and temporary tables never reach a file, where
+	 * they would keep copies of pages that held personal data. */
 	rc = store_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-			    "PRAGMA secure_delete = ON;", err);
+			    "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;", err);
 	if (rc)
 		goto fail;
 	/* Reading the header tells a non-database file apart now rather than at first use. */
