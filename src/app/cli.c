@@ -54,6 +54,11 @@ enum mdg_status cli_get_int(const struct cli_call *call, const char *name, long 
 
 int cli_fail(const struct cli_call *call, const struct mdg_err *err)
 {
+	return cli_fail_exit(call, err, mdg_status_exit(err->code));
+}
+
+int cli_fail_exit(const struct cli_call *call, const struct mdg_err *err, int code)
+{
 	if (call && call->json) {
 		struct json_writer j;
 		json_begin(&j, stdout);
@@ -61,12 +66,12 @@ int cli_fail(const struct cli_call *call, const struct mdg_err *err)
 		json_bool(&j, "ok", false);
 		json_str(&j, "error", mdg_status_str(err->code));
 		json_str(&j, "message", err->msg);
-		json_int(&j, "exit", mdg_status_exit(err->code));
+		json_int(&j, "exit", code);
 		json_obj_end(&j);
 		json_end(&j);
 	}
 	fprintf(stderr, "madoguchi: %s\n", err->msg[0] ? err->msg : mdg_status_str(err->code));
-	return mdg_status_exit(err->code);
+	return code;
 }
 
 static void print_opt(FILE *f, const struct cli_opt *o)

@@ -58,6 +58,9 @@ enum mdg_status cli_get_int(const struct cli_call *call, const char *name, long 
  * its exit code. */
 int cli_fail(const struct cli_call *call, const struct mdg_err *err);
 
+/* cli_fail with another exit code (128 + the signal that stopped a command). */
+int cli_fail_exit(const struct cli_call *call, const struct mdg_err *err, int code);
+
 /* Runs the command line (argv[0] is the program). Returns the exit code. */
 int cli_main(int argc, char **argv);
 

@@ -2,6 +2,7 @@
 /* cmd_card: madoguchi card read|status: the My Number card through PC/SC. The PIN or 照合番号B
  * comes on stdin (never on the command line), lives in locked memory, and is wiped with the
  * card data before the command returns; the card is unpowered at the end. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +16,47 @@
 #include "secure/hash.h"
 #include "secure/mem.h"
 
-#define WAIT_MS 10000
+#define WAIT_S 10
+
+/* SIGINT/SIGTERM while a card command runs: the wait for the card (or the next APDU) stops,
+ * the usual exit path wipes the secrets and unpowers the card, and the exit code is 128 + the
+ * signal. The handler only records the signal and calls pcsc_cancel (async-signal-safe). */
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	caught = sig;
+	pcsc_cancel();
+}
+
+static void catch_signals(struct sigaction old[2])
+{
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: stdin reads end too */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void restore_signals(const struct sigaction old[2])
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+}
+
+/* cli_fail, with the exit code of the signal that stopped the command. */
+static int card_fail(const struct cli_call *call, const struct mdg_err *err)
+{
+	return cli_fail_exit(call, err, caught ? 128 + caught : mdg_status_exit(err->code));
+}
+
+/* --wait SECONDS as milliseconds (default WAIT_S). */
+static enum mdg_status wait_ms(const struct cli_call *call, int *ms, struct mdg_err *err)
+{
+	long s = WAIT_S;
+	enum mdg_status rc = cli_get_int(call, "wait", 0, 3600, &s, err);
+	*ms = (int)s * 1000;
+	return rc;
+}
 
 /* Reads one line from stdin into a locked buffer, without the newline. */
 static size_t read_secret(char *buf, size_t size)
@@ -42,7 +83,13 @@ static int run_read(const struct cli_call *call)
 	char *secret = NULL, *number = NULL;
 	struct card_basic4 *b = NULL;
 	struct pcsc *p = NULL;
-	enum mdg_status rc = secure_init(&err);
+	struct sigaction old[2];
+	int ms;
+	enum mdg_status rc = wait_ms(call, &ms, &err);
+	if (rc)
+		return cli_fail(call, &err);
+	catch_signals(old);
+	rc = secure_init(&err);
 	if (!rc)
 		rc = secure_harden_process(&err);
 	if (!rc && !(secret = secure_alloc(32, &err)))
@@ -52,7 +99,7 @@ static int run_read(const struct cli_call *call)
 	if (rc)
 		goto out;
 	size_t len = read_secret(secret, 32);
-	rc = pcsc_open(cli_get(call, "reader"), WAIT_MS, &p, &err);
+	rc = pcsc_open(cli_get(call, "reader"), ms, &p, &err);
 	if (rc)
 		goto out;
 	struct mynacard card = { .ops = &pcsc_transport, .ctx = p };
@@ -123,7 +170,8 @@ out:
 	secure_free(b);
 	secure_free(secret);
 	secure_free(number);
-	return rc ? cli_fail(call, &err) : 0;
+	restore_signals(old);
+	return rc ? card_fail(call, &err) : 0;
 }
 
 static int run_status(const struct cli_call *call)
@@ -131,14 +179,23 @@ static int run_status(const struct cli_call *call)
 	struct mdg_err err = { 0 };
 	struct pcsc *p = NULL;
 	struct mynacard_status st;
-	enum mdg_status rc = pcsc_open(cli_get(call, "reader"), WAIT_MS, &p, &err);
+	struct sigaction old[2];
+	int ms;
+	enum mdg_status rc = wait_ms(call, &ms, &err);
 	if (rc)
 		return cli_fail(call, &err);
+	catch_signals(old);
+	rc = pcsc_open(cli_get(call, "reader"), ms, &p, &err);
+	if (rc) {
+		restore_signals(old);
+		return card_fail(call, &err);
+	}
 	struct mynacard card = { .ops = &pcsc_transport, .ctx = p };
 	rc = mynacard_status(&card, &st, &err);
 	if (rc) {
 		pcsc_close(&p);
-		return cli_fail(call, &err);
+		restore_signals(old);
+		return card_fail(call, &err);
 	}
 	if (call->json) {
 		struct json_writer j;
@@ -162,6 +219,7 @@ static int run_status(const struct cli_call *call)
 		printf(_("Card valid until %s\n"), st.card_expiry[0] ? st.card_expiry : "?");
 	}
 	pcsc_close(&p);
+	restore_signals(old);
 	return 0;
 }
 
@@ -172,9 +230,11 @@ const struct cli_cmd cmd_card_table[] = {
 		    { "pin-stdin", NULL, "read the 4-digit PIN from standard input" },
 		    { "code-b-stdin", NULL, "read the 14-digit 照合番号B from standard input" },
 		    { "with-number", NULL, "also the My Number (PIN only; shown masked)" },
-		    { "unmask", NULL, "show the whole My Number (only where the procedure needs it)" } } },
+		    { "unmask", NULL, "show the whole My Number (only where the procedure needs it)" },
+		    { "wait", "SECONDS", "wait this long for a card (default 10; Ctrl-C stops the wait)" } } },
 	{ .group = "card", .name = "status", .run = run_status,
 	  .summary = "PIN tries left on a My Number card, without spending a try",
-	  .opts = { { "reader", "NAME", "the PC/SC reader (default: the first with a card)" } } },
+	  .opts = { { "reader", "NAME", "the PC/SC reader (default: the first with a card)" },
+		    { "wait", "SECONDS", "wait this long for a card (default 10; Ctrl-C stops the wait)" } } },
 	{ 0 },
 };

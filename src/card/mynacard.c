@@ -19,12 +19,12 @@ static enum mdg_status raw(struct mynacard *c, const uint8_t *cmd, size_t n, uin
 	size_t cap = *rn;
 	c->apdus++;
 	enum mdg_status rc = c->ops->transmit(c->ctx, cmd, n, resp, rn, err);
+	if (!rc && (*rn < 2 || *rn > cap)) /* vpcd answers a card gone mid-command with 0 bytes */
+		rc = mdg_err_set(err, MDG_ERR_IO, "card: no answer from the card (%zu bytes): it was"
+				 " probably removed during reading", *rn);
 	if (rc)
-		return rc;
-	if (*rn < 2 || *rn > cap)
-		return mdg_err_set(err, MDG_ERR_IO, "card: a response of %zu bytes (the card was"
-				   " probably removed)", *rn);
-	return MDG_OK;
+		c->current_df = 0; /* removed, reset or unknown: no AP selected, nothing verified */
+	return rc;
 }
 
 enum mdg_status mynacard_transmit(struct mynacard *c, const struct apdu *cmd, uint8_t *resp,

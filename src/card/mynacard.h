@@ -17,8 +17,8 @@
 
 struct apdu_transport_ops {
 	/* Sends cmd, receives at most *resp_n bytes into resp (data + SW1 SW2), sets *resp_n.
-	 * MDG_OK, or MDG_ERR_IO for a removed card, a dead reader or a broken link, with a
-	 * message. */
+	 * MDG_OK, or MDG_ERR_IO for a removed or reset card, a dead reader or a broken link, or
+	 * MDG_ERR_CANCELLED for a cancel request, with a message. Never resends by itself. */
 	enum mdg_status (*transmit)(void *ctx, const uint8_t *cmd, size_t n, uint8_t *resp,
 				    size_t *resp_n, struct mdg_err *err);
 };
@@ -27,7 +27,8 @@ struct mynacard {
 	const struct apdu_transport_ops *ops;
 	void *ctx;
 	unsigned apdus;                  /* APDUs sent since open (for benchmarks) */
-	int current_df;                  /* which AP is selected: 0 none, 1 kenhojo, 2 jpki, 3 common */
+	int current_df;                  /* which AP is selected: 0 none, 1 kenhojo, 2 jpki, 3 common;
+					  * 0 again after any transport error (removal, reset) */
 };
 
 /* Key references: the input-support AP's PIN and 照合番号A/B, the JPKI AP's authentication PIN

@@ -7,7 +7,8 @@
 #include <stdarg.h>
 
 /* X(name, exit code, message). Exit codes are the CLI's documented contract:
- * 0 ok, 1 operational failure, 2 bad input, 3 refused in the current state, 4 busy. */
+ * 0 ok, 1 operational failure, 2 bad input, 3 refused in the current state, 4 busy,
+ * 130 interrupted (by SIGINT; a command stopped by SIGTERM exits 143). */
 #define MDG_STATUS_LIST(X)                                                   \
 	X(MDG_OK,            0, "ok")                                        \
 	X(MDG_ERR_NOMEM,     1, "out of memory")                             \
@@ -24,7 +25,8 @@
 	X(MDG_ERR_NOT_FOUND, 2, "not found")                                 \
 	X(MDG_ERR_STATE,     3, "not allowed in the current state")          \
 	X(MDG_ERR_EMPTY,     3, "nothing waiting")                           \
-	X(MDG_ERR_BUSY,      4, "busy: another process holds the database")
+	X(MDG_ERR_BUSY,      4, "busy: another process holds the database")  \
+	X(MDG_ERR_CANCELLED, 130, "interrupted")
 
 enum mdg_status {
 #define MDG_X_ENUM(name, exit, msg) name,

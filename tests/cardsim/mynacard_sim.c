@@ -4,8 +4,12 @@
  * messages 00 power off, 01 power on, 02 reset, 04 get ATR) and answers APDUs as the card's
  * input-support AP and common AP do (reference mynumber-card.md §1-§3, §6-§7): SELECT by name
  * and by FID, VERIFY with retry counters that survive power cycles, READ BINARY (also by SFI),
- * READ RECORD of the card expiry. A YAML profile sets the resident and the faults.
- *   mynacard-sim --profile FILE [--host 127.0.0.1] [--port 35963] */
+ * READ RECORD of the card expiry. A YAML profile sets the resident and the faults
+ * (latency_ms, remove_after, close_at, away_ms: how long the card stays out after a fault,
+ * default 1000; first_6f00). --fault-file arms remove_after/close_at again from outside (see
+ * arm_fault). Each VERIFY that carries a secret is logged on stderr ("verify key 0011
+ * attempt"), never the secret.
+ *   mynacard-sim --profile FILE [--host 127.0.0.1] [--port 35963] [--fault-file F] */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -35,6 +39,7 @@ struct profile {
 	bool sign_cert;
 	int pin_tries, code_b_tries, code_a_tries, jpki_auth_tries, jpki_sign_tries;
 	int latency_ms;
+	int away_ms;                  /* out of the field after a fault (default 1000) */
 	int remove_after;             /* close the link after answering APDU n (0: never) */
 	int close_at;                 /* close instead of answering APDU n (0: never) */
 	bool first_6f00;
@@ -92,6 +97,7 @@ static int load_profile(const char *path, struct profile *p)
 	p->sign_cert = strcmp(scalar(r, "sign_cert", "true"), "true") == 0;
 	const struct doc_node *f = doc_map_get(r, "faults");
 	p->latency_ms = atoi(scalar(f, "latency_ms", "0"));
+	p->away_ms = atoi(scalar(f, "away_ms", "1000"));
 	p->remove_after = atoi(scalar(f, "remove_after", "0"));
 	p->close_at = atoi(scalar(f, "close_at", "0"));
 	p->first_6f00 = strcmp(scalar(f, "first_6f00", "false"), "true") == 0;
@@ -333,9 +339,39 @@ static int connect_to(const char *host, const char *port)
 	return fd;
 }
 
+/* A fault armed from outside (the removal tests, without a new simulator per case): path holds
+ * "remove_after N" or "close_at N", counted from the APDU that finds the file (1: that one).
+ * The file is removed when read, so each arming fires once. */
+static void arm_fault(struct card *c, const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f)
+		return;
+	char what[32];
+	int k;
+	while (fscanf(f, "%31s %d", what, &k) == 2 && k > 0) {
+		if (!strcmp(what, "remove_after"))
+			c->p.remove_after = (int)c->apdus + k - 1;
+		else if (!strcmp(what, "close_at"))
+			c->p.close_at = (int)c->apdus + k - 1;
+	}
+	fclose(f);
+	unlink(path);
+}
+
+/* One line on stderr for each VERIFY that carries a secret, as it arrives (before any fault
+ * acts): the tests count PIN attempts with it. Never the secret. */
+static void log_verify(const struct card *c, const uint8_t *a, size_t n)
+{
+	if (n <= 5 || a[0] != 0x00 || a[1] != 0x20)
+		return;
+	unsigned key = a[3] == 0x80 ? c->ef : (a[3] & 0x80) ? (a[3] & 0x1Fu) : 0;
+	fprintf(stderr, "mynacard-sim: verify key %04X attempt\n", key);
+}
+
 int main(int argc, char **argv)
 {
-	const char *profile = NULL, *host = "127.0.0.1", *port = "35963";
+	const char *profile = NULL, *host = "127.0.0.1", *port = "35963", *fault_file = NULL;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--profile"))
 			profile = argv[i + 1];
@@ -343,9 +379,12 @@ int main(int argc, char **argv)
 			host = argv[i + 1];
 		else if (!strcmp(argv[i], "--port"))
 			port = argv[i + 1];
+		else if (!strcmp(argv[i], "--fault-file"))
+			fault_file = argv[i + 1];
 	}
 	if (!profile) {
-		fprintf(stderr, "usage: mynacard-sim --profile FILE [--host H] [--port P]\n");
+		fprintf(stderr, "usage: mynacard-sim --profile FILE [--host H] [--port P]"
+			" [--fault-file F]\n");
 		return 2;
 	}
 	struct card c = { 0 };
@@ -388,6 +427,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			c.apdus++;
+			arm_fault(&c, fault_file);
+			log_verify(&c, in, n);
 			if (c.p.close_at && (int)c.apdus == c.p.close_at) {
 				c.p.close_at = 0; /* once */
 				break;
@@ -405,6 +446,9 @@ int main(int argc, char **argv)
 			}
 		}
 		close(fd);
-		sleep(1); /* out of the field for a moment, then back (the loop reconnects) */
+		/* out of the field for a moment, then back (the loop reconnects); longer than pcscd's
+		 * 0.4 s poll, or pcscd would not see the card leave */
+		struct timespec away = { c.p.away_ms / 1000, (long)(c.p.away_ms % 1000) * 1000000L };
+		nanosleep(&away, NULL);
 	}
 }

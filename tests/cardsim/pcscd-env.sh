@@ -5,6 +5,8 @@
 #   cardsim_restart_sim PROFILE    replaces the simulator (another card on the same reader)
 #   cardsim_stop_sim               takes the card away (the simulator stops)
 #   cardsim_restart_pcscd          kills pcscd and starts it again (the simulator reconnects)
+#   cardsim_arm FAULT N            arms remove_after/close_at N again on the running card
+#   cardsim_verifies               how many VERIFYs with a secret the card has received
 #   cardsim_stop                   stops both
 #
 # pcscd's socket path is compiled in (/run/pcscd/pcscd.comm). As root, pcscd runs in a mount
@@ -19,14 +21,28 @@ CARDSIM_READER="madoguchi vpcd 00 00"
 CARDSIM_CONF=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/kiosk-config/pcscd/vpcd.conf
 command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
 
+# True when a TCP socket is bound to port $1. Read from /proc, never by connecting: a probe of
+# a vpcd port would queue behind vpcd's one-slot backlog and hang for two minutes of SYN
+# retries (and vpcd would take the probe for a card).
+cardsim_port_used() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	if [ -r /proc/net/tcp ]; then
+		awk -v h=":$hex" 'NR > 1 && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
+			/proc/net/tcp /proc/net/tcp6 2>/dev/null
+	else
+		timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+	fi
+}
+
 # A TCP port on loopback for the reader: vpcd opens two slots, "00 00" on PORT and "00 01" on
 # PORT+1, so ports go in pairs from 40100 up, both free, and reserved against other harnesses
 # starting at the same moment (a folder per pair, mkdir being atomic; stale after an hour).
 cardsim_free_port() {
 	local p
 	for p in $(seq 40100 2 40998); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
-		(exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null && continue
+		cardsim_port_used "$p" && continue
+		cardsim_port_used "$((p + 1))" && continue
 		if ! mkdir "/tmp/mdg-vpcd-port.$p" 2>/dev/null; then
 			[ -n "$(find "/tmp/mdg-vpcd-port.$p" -maxdepth 0 -mmin +60 2>/dev/null)" ] || continue
 			touch "/tmp/mdg-vpcd-port.$p"
@@ -75,6 +91,7 @@ cardsim_start_pcscd() {
 	local sock
 	sock=$(cardsim_socket)
 	rm -f "$sock"
+	CARDSIM_LOG_FROM=$(($(cat "$CARDSIM_DIR/pcscd.log" 2>/dev/null | wc -l) + 1))
 	if [ -n "$CARDSIM_PRIVATE" ]; then
 		# exec keeps one pid for unshare, sh and pcscd: kill "$CARDSIM_PCSCD" stops pcscd.
 		unshare -m sh -c 'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec pcscd -f -d -c "$2"' \
@@ -98,18 +115,30 @@ cardsim_restart_pcscd() {
 # Waits until pcscd has reported one more "Card inserted" than $1.
 cardsim_wait_insert() {
 	for _ in $(seq 80); do
-		[ "$(grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true)" -gt "${1:-0}" ] && break
+		[ "$(cardsim_inserts)" -gt "${1:-0}" ] && break
 		sleep 0.1
 	done
 	sleep 0.2
 }
 
-cardsim_inserts() { grep -c "Card inserted" "$CARDSIM_DIR/pcscd.log" 2>/dev/null || true; }
+# Events in the log of the running pcscd (a killed one never logs its card's removal).
+cardsim_events() { tail -n "+${CARDSIM_LOG_FROM:-1}" "$CARDSIM_DIR/pcscd.log" 2>/dev/null | grep -c "$1" || true; }
+cardsim_inserts() { cardsim_events "Card inserted"; }
 
+cardsim_removals() { cardsim_events "Card Removed"; }
+
+# Takes the card away and waits (up to 5 s) until pcscd has seen it go, so that the next
+# command does not find a card that is no longer there.
 cardsim_stop_sim() {
 	if [ -n "${CARDSIM_SIM:-}" ]; then
 		kill "$CARDSIM_SIM" 2>/dev/null || true
 		wait "$CARDSIM_SIM" 2>/dev/null || true
+		if [ -n "${CARDSIM_PCSCD:-}" ] && kill -0 "$CARDSIM_PCSCD" 2>/dev/null; then
+			for _ in $(seq 50); do
+				[ "$(cardsim_inserts)" -gt "$(cardsim_removals)" ] || break
+				sleep 0.1
+			done
+		fi
 	fi
 	CARDSIM_SIM=
 }
@@ -118,11 +147,20 @@ cardsim_restart_sim() {
 	cardsim_stop_sim
 	local before
 	before=$(cardsim_inserts)
-	"$CARDSIM" --profile "$1" --port "$CARDSIM_PORT" >>"$CARDSIM_DIR/sim.log" 2>&1 &
+	rm -f "$CARDSIM_DIR/fault"
+	"$CARDSIM" --profile "$1" --port "$CARDSIM_PORT" --fault-file "$CARDSIM_DIR/fault" \
+		>>"$CARDSIM_DIR/sim.log" 2>&1 &
 	CARDSIM_SIM=$!
 	# pcscd polls every ~0.4 s: wait until it reports this card inserted.
 	cardsim_wait_insert "$before"
 }
+
+# cardsim_arm remove_after|close_at N: the running card faults once more, at the Nth APDU from
+# now (remove_after: answers it, then leaves; close_at: leaves instead of answering).
+cardsim_arm() { echo "$1 $2" >"$CARDSIM_DIR/fault"; }
+
+# The number of VERIFY commands with a secret that the card has received so far.
+cardsim_verifies() { grep -c "verify key .* attempt" "$CARDSIM_DIR/sim.log" 2>/dev/null || true; }
 
 # Prints the tails of the pcscd and simulator logs (for a failing test).
 cardsim_logs() {
