@@ -27,6 +27,16 @@ static enum mdg_status raw(struct mynacard *c, const uint8_t *cmd, size_t n, uin
 	return rc;
 }
 
+/* Where a short command's Le byte is (case 2: header + Le; case 4: header + Lc + data + Le),
+ * or 0 when it has none. A 6Cxx answer may only change Le: resending a command without one (a
+ * VERIFY) would send its data, the PIN, a second time. */
+static size_t short_le_at(const struct apdu *a)
+{
+	if (a->n == 5)
+		return 4;
+	return a->n > 6 && a->b[4] && a->n == 6 + (size_t)a->b[4] ? a->n - 1 : 0;
+}
+
 enum mdg_status mynacard_transmit(struct mynacard *c, const struct apdu *cmd, uint8_t *resp,
 				  size_t *n, struct mdg_err *err)
 {
@@ -35,10 +45,11 @@ enum mdg_status mynacard_transmit(struct mynacard *c, const struct apdu *cmd, ui
 	if (rc)
 		return rc;
 	uint16_t sw = apdu_sw(resp, *n);
-	if ((sw & 0xFF00) == 0x6C00 && cmd->n >= 5) {
+	size_t le_at = short_le_at(cmd);
+	if ((sw & 0xFF00) == 0x6C00 && le_at) {
 		/* Wrong Le: resend once with the length the card asked for. */
 		struct apdu again = *cmd;
-		again.b[again.n - 1] = (uint8_t)(sw & 0xFF);
+		again.b[le_at] = (uint8_t)(sw & 0xFF);
 		*n = cap;
 		rc = raw(c, again.b, again.n, resp, n, err);
 		wipe(&again, sizeof again);

@@ -25,6 +25,7 @@ struct fake {
 	unsigned sent, remove_at;     /* remove the card before APDU number remove_at (1-based) */
 	unsigned verifies;            /* VERIFY commands with data */
 	bool first_6f00, chain_61, wrong_le;
+	bool verify_6c;               /* answer a VERIFY with data 6C04, as a confused card might */
 	bool foreign;                 /* not a My Number card: no such AP */
 };
 
@@ -61,6 +62,10 @@ static enum mdg_status fake_transmit(void *ctx, const uint8_t *c, size_t n, uint
 			*rn = sw(r, 0, *tries ? 0x63C0 | (uint16_t)*tries : 0x6984);
 		} else {
 			f->verifies++;
+			if (f->verify_6c) {
+				*rn = sw(r, 0, 0x6C04);
+				return MDG_OK;
+			}
 			if (*tries == 0) {
 				*rn = sw(r, 0, 0x6984);
 			} else if (c[4] == strlen(want) && memcmp(c + 5, want, c[4]) == 0) {
@@ -199,7 +204,26 @@ static void removal_at_every_apdu(void **state)
 			assert_true(b.name[0] == 0x55 || b.name[0] == '\0');
 		}
 		assert_true(f.verifies <= 1); /* no VERIFY repeated after a removal */
+		if (rc == MDG_ERR_IO)
+			assert_int_equal(c.current_df, 0); /* the card layer forgets what was selected */
 	}
+}
+
+static void verify_answered_6cxx_is_not_resent(void **state)
+{
+	/* 6Cxx means "wrong Le"; a VERIFY has none, and resending it (with a byte of the PIN
+	 * replaced by xx) would spend a second try; fuzz/response traps on it too. */
+	struct fake f = { .tries_pin = 3, .tries_b = 10, .verify_6c = true };
+	struct mynacard c = card(&f);
+	struct mdg_err err = { 0 };
+	enum pin_decision d;
+	enum apdu_pin_state st;
+	int tries;
+	assert_int_equal(mynacard_select_kenhojo(&c, &err), MDG_OK);
+	assert_int_equal(mynacard_verify(&c, MYNA_KEY_PIN, PIN_AT_COUNTER, "1234", 4, &d, &st, &tries,
+					 &err), MDG_ERR_IO);
+	assert_int_equal(f.verifies, 1);
+	assert_int_equal(f.sent, 3);
 }
 
 static void card_quirks(void **state)
@@ -236,6 +260,7 @@ int main(void)
 		cmocka_unit_test(wrong_pin_then_the_kiosk_stops),
 		cmocka_unit_test(removal_at_every_apdu),
 		cmocka_unit_test(card_quirks),
+		cmocka_unit_test(verify_answered_6cxx_is_not_resent),
 	};
 	return cmocka_run_group_tests_name("mynacard", tests, NULL, NULL);
 }
