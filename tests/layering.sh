@@ -3,8 +3,8 @@
 # Enforces the layering of DESIGN.md §2 on #include lines:
 #  - src/core includes only the C library (a fixed list of standard and POSIX headers) and core/;
 #  - each outside library is included only in its own folder (curses: ui/, sqlite3: src/store,
-#    PC/SC: src/card, libpq: src/sync, libsodium: src/secure, libfyaml: src/yaml,
-#    qrencode/zint/cairo/pango/cups: src/print);
+#    PC/SC and OpenSSL libcrypto: src/card, libpq: src/sync, libsodium: src/secure,
+#    libfyaml: src/yaml, qrencode/zint/cairo/pango/cups: src/print);
 #  - project headers point one way: core <- secure <- store; core <- yaml, card, print, sync;
 #    ui may use any of those; only app and tests see everything.
 set -u
@@ -31,6 +31,7 @@ check_lib() { # regex folder
 check_lib 'n?curses|ncursesw/|term\.h|panel\.h|menu\.h|form\.h' ui
 check_lib 'sqlite3\.h' src/store
 check_lib 'PCSC/|winscard\.h|reader\.h' src/card
+check_lib 'openssl/' src/card
 check_lib 'libpq-fe\.h|libpq/' src/sync
 check_lib 'sodium' src/secure
 check_lib 'libfyaml' src/yaml

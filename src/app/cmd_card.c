@@ -8,6 +8,7 @@
 
 #include "app/cli.h"
 #include "app/out.h"
+#include "app/site.h"
 #include "card/mynacard.h"
 #include "card/pcsc.h"
 #include "core/i18n.h"
@@ -197,6 +198,9 @@ static int run_status(const struct cli_call *call)
 		restore_signals(old);
 		return card_fail(call, &err);
 	}
+	/* Valid through notAfter; the clock may be pinned with MADOGUCHI_NOW. */
+	bool cert_known = st.auth_cert_not_after[0] != '\0';
+	bool cert_expired = cert_known && site_now() / 1000 > st.auth_cert_not_after_s;
 	if (call->json) {
 		struct json_writer j;
 		out_json_open(&j);
@@ -209,6 +213,11 @@ static int run_status(const struct cli_call *call)
 		json_obj_end(&j);
 		json_bool(&j, "sign_cert_present", st.sign_cert_present);
 		json_str(&j, "card_expiry", st.card_expiry[0] ? st.card_expiry : NULL);
+		json_str(&j, "auth_cert_not_after", cert_known ? st.auth_cert_not_after : NULL);
+		if (cert_known)
+			json_bool(&j, "auth_cert_expired", cert_expired);
+		else
+			json_null(&j, "auth_cert_expired");
 		json_int(&j, "apdus", card.apdus);
 		out_json_close(&j);
 	} else {
@@ -217,6 +226,13 @@ static int run_status(const struct cli_call *call)
 		printf(_("Certificate PIN tries left: %d of 3; signing password: %d of 5\n"),
 		       st.tries_jpki_auth, st.tries_jpki_sign);
 		printf(_("Card valid until %s\n"), st.card_expiry[0] ? st.card_expiry : "?");
+		if (!cert_known)
+			printf(_("Authentication certificate: expiry not readable\n"));
+		else if (cert_expired)
+			printf(_("Authentication certificate EXPIRED on %s: it can be renewed at the"
+				 " counter\n"), st.auth_cert_not_after);
+		else
+			printf(_("Authentication certificate valid until %s\n"), st.auth_cert_not_after);
 	}
 	pcsc_close(&p);
 	restore_signals(old);

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "secure/mem.h"
 
 
 #define RESP_MAX 258
+#define EXT_RESP_MAX (CERT_DER_MAX + 2) /* an extended READ BINARY's response: data + SW */
 
 /* Buffers that held a secret or card data are wiped with secure_wipe (never optimised away). */
 #define wipe secure_wipe
@@ -207,15 +209,36 @@ enum mdg_status mynacard_verify(struct mynacard *c, enum mynacard_key key, enum 
 	return mdg_err_set(err, MDG_ERR_IO, "card: VERIFY: %s", apdu_sw_str(apdu_sw(r, n), s));
 }
 
-enum mdg_status mynacard_read_ef(struct mynacard *c, uint16_t fid, uint8_t *buf, size_t cap,
-				 size_t *out_n, struct mdg_err *err)
+/* How many bytes of a file hold its object, from the first n bytes: MDG_OK and *size, or an
+ * error for a malformed header. */
+typedef enum mdg_status (*object_size_fn)(const uint8_t *head, size_t n, size_t *size,
+					  struct mdg_err *err);
+
+static enum mdg_status tlv_size(const uint8_t *head, size_t n, size_t *size, struct mdg_err *err)
+{
+	*size = card_object_size(head, n);
+	return *size ? MDG_OK : mdg_err_set(err, MDG_ERR_INVALID, "card: malformed file header");
+}
+
+/* A status that says something about the file itself, not about the form of the command. */
+static bool about_the_file(uint16_t sw)
+{
+	return sw == 0x6982 || sw == 0x6A82 || sw == 0x6981 || sw == 0x6B00;
+}
+
+/* Reads the object of EF fid into buf (cap bytes), its size given by size_of from the first
+ * bytes. The first READ BINARY goes by short EF id (no SELECT): extended with Le = cap when ext
+ * (and the link has not refused one), else 256 bytes; the rest is read by offset after a
+ * SELECT EF, in chunks of at most 256. */
+static enum mdg_status read_object(struct mynacard *c, uint16_t fid, uint8_t *buf, size_t cap,
+				   object_size_fn size_of, bool ext, size_t *out_n, struct mdg_err *err)
 {
 	enum mdg_status rc = MDG_OK;
-	uint8_t r[RESP_MAX];
+	uint8_t r[EXT_RESP_MAX];
 	size_t have = 0, want = 0;
 	bool selected = false;
-	/* First read by short EF id (no SELECT): 256 bytes hold most files whole, and the TLV header
-	 * tells the rest; longer files are selected and read on with full offsets. */
+	int df = c->current_df;
+	ext = ext && !c->short_only && cap > 256 && cap + 2 <= sizeof r;
 	while (!want || have < want) {
 		struct apdu a;
 		size_t n = sizeof r;
@@ -228,37 +251,55 @@ enum mdg_status mynacard_read_ef(struct mynacard *c, uint16_t fid, uint8_t *buf,
 				break;
 			selected = true;
 		}
-		bool ok = have == 0 ? apdu_read_binary_sfi(&a, fid, 0, (unsigned)ask) :
-				      apdu_read_binary(&a, (unsigned)have, (unsigned)ask);
+		bool ok = have > 0 ? apdu_read_binary(&a, (unsigned)have, (unsigned)ask) :
+			  ext ? apdu_read_binary_sfi_ext(&a, fid, 0, (unsigned)cap) :
+				apdu_read_binary_sfi(&a, fid, 0, (unsigned)ask);
 		if (!ok) {
 			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: file too large");
 			break;
 		}
 		rc = mynacard_transmit(c, &a, r, &n, err);
+		uint16_t sw = rc ? 0 : apdu_sw(r, n);
+		if (have == 0 && ext && (rc == MDG_ERR_IO || (!rc && !apdu_sw_data_ok(sw) &&
+							      !about_the_file(sw)))) {
+			/* The reader or the card refused the extended APDU: short ones from now on
+			 * (a removed card fails again there). After a link error the card's state is
+			 * unknown: select the AP again first. */
+			mlog(MLOG_DEBUG, "card: extended READ BINARY refused (%s): short APDUs",
+			     rc ? err->msg : "status word");
+			c->short_only = true;
+			ext = false;
+			mdg_err_clear(err);
+			rc = rc && df ? mynacard_select_ap(c, (enum mynacard_ap)df, err) : MDG_OK;
+			if (rc)
+				break;
+			continue;
+		}
 		if (rc)
 			break;
-		uint16_t sw = apdu_sw(r, n);
 		if (!apdu_sw_data_ok(sw) || n == 2) {
 			if (sw == 0x6B00 && want == 0)
 				rc = mdg_err_set(err, MDG_ERR_IO, "card: the file is empty");
-			else if (!apdu_sw_data_ok(sw))
-				rc = expect_ok(sw, "read", err);
+			else if (want && (sw == 0x6B00 || apdu_sw_data_ok(sw)))
+				rc = mdg_err_set(err, MDG_ERR_INVALID, "card: the file ends before its"
+						 " object (%zu of %zu bytes)", have, want);
 			else
-				rc = mdg_err_set(err, MDG_ERR_IO, "card: the file ends early");
+				rc = expect_ok(sw, "read", err);
 			break;
 		}
-		if (have + n - 2 > cap) {
+		size_t got = n - 2;
+		if (want && got > want - have)
+			got = want - have; /* filler after the object */
+		if (have + got > cap) {
 			rc = mdg_err_set(err, MDG_ERR_INVALID, "card: the file is larger than expected");
 			break;
 		}
-		memcpy(buf + have, r, n - 2);
-		have += n - 2;
+		memcpy(buf + have, r, got);
+		have += got;
 		if (!want) {
-			want = card_object_size(buf, have);
-			if (!want) {
-				rc = mdg_err_set(err, MDG_ERR_IO, "card: malformed file header");
+			rc = size_of(buf, have, &want, err);
+			if (rc)
 				break;
-			}
 			if (want > cap) {
 				rc = mdg_err_set(err, MDG_ERR_INVALID, "card: the file is larger than expected");
 				break;
@@ -272,6 +313,20 @@ enum mdg_status mynacard_read_ef(struct mynacard *c, uint16_t fid, uint8_t *buf,
 	}
 	*out_n = want;
 	return MDG_OK;
+}
+
+enum mdg_status mynacard_read_ef(struct mynacard *c, uint16_t fid, uint8_t *buf, size_t cap,
+				 size_t *out_n, struct mdg_err *err)
+{
+	return read_object(c, fid, buf, cap, tlv_size, false, out_n, err);
+}
+
+enum mdg_status mynacard_read_cert(struct mynacard *c, uint16_t fid, uint8_t *buf, size_t cap,
+				   size_t *n, struct mdg_err *err)
+{
+	if (cap > CERT_DER_MAX)
+		cap = CERT_DER_MAX;
+	return read_object(c, fid, buf, cap, cert_der_size, true, n, err);
 }
 
 enum mdg_status mynacard_read_basic4(struct mynacard *c, struct card_basic4 *out,
@@ -306,13 +361,20 @@ enum mdg_status mynacard_read_my_number(struct mynacard *c, char out[13], struct
 enum mdg_status mynacard_read_raw(struct mynacard *c, uint16_t fid, unsigned offset, uint8_t *buf,
 				  size_t n, struct mdg_err *err)
 {
-	enum mdg_status rc = select_ef(c, fid, err);
+	/* One read by short EF id when it fits (no SELECT EF), else select and read by offset. */
+	bool sfi = fid >= 1 && fid <= 30 && n >= 1 && offset + n <= 256;
+	enum mdg_status rc = sfi ? MDG_OK : select_ef(c, fid, err);
 	uint8_t r[RESP_MAX];
 	size_t have = 0;
 	while (!rc && have < n) {
 		struct apdu a;
 		size_t rn = sizeof r, ask = n - have > 256 ? 256 : n - have;
-		if (!apdu_read_binary(&a, offset + (unsigned)have, (unsigned)ask))
+		if (sfi && have > 0) {
+			rc = mdg_err_set(err, MDG_ERR_IO, "card: the file ends early");
+			break;
+		}
+		if (!(sfi ? apdu_read_binary_sfi(&a, fid, offset, (unsigned)ask) :
+			    apdu_read_binary(&a, offset + (unsigned)have, (unsigned)ask)))
 			return mdg_err_set(err, MDG_ERR_INVALID, "card: read past 32 KiB");
 		rc = mynacard_transmit(c, &a, r, &rn, err);
 		if (rc)
@@ -328,6 +390,27 @@ enum mdg_status mynacard_read_raw(struct mynacard *c, uint16_t fid, unsigned off
 		have += k;
 	}
 	wipe(r, sizeof r);
+	return rc;
+}
+
+/* The authentication certificate's notAfter into out. Only a transport failure is an error:
+ * a card without the file, or with bad bytes in it, still has its counters shown. */
+static enum mdg_status auth_cert_not_after(struct mynacard *c, struct mynacard_status *out,
+					   struct mdg_err *err)
+{
+	uint8_t der[CERT_DER_MAX];
+	size_t n = 0;
+	enum mdg_status rc = mynacard_read_cert(c, 0x000A, der, sizeof der, &n, err);
+	if (!rc)
+		rc = cert_not_after(der, n, out->auth_cert_not_after, &out->auth_cert_not_after_s, err);
+	wipe(der, sizeof der);
+	if (rc && rc != MDG_ERR_IO) {
+		mlog(MLOG_WARN, "card status: no certificate expiry: %s", err->msg);
+		out->auth_cert_not_after[0] = '\0';
+		out->auth_cert_not_after_s = 0;
+		mdg_err_clear(err);
+		rc = MDG_OK;
+	}
 	return rc;
 }
 
@@ -372,6 +455,9 @@ enum mdg_status mynacard_status(struct mynacard *c, struct mynacard_status *out,
 		rc = mynacard_read_raw(c, 0x0008, 0, avail, sizeof avail, err);
 		out->sign_cert_present = !rc && avail[0] == 0x8F;
 	}
+	/* A smartphone's JPKI wants the authentication PIN for 000A (reference §4): not read. */
+	if (!rc && strcmp(out->token, "JPKIAPGPSETOKEN") != 0)
+		rc = auth_cert_not_after(c, out, err);
 	if (rc)
 		return rc;
 	/* Common AP: record 1 of EF 0001 is 01 1C + serial(15) + municipality(5) + expiry(8). */

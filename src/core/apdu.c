@@ -70,6 +70,17 @@ bool apdu_read_binary_sfi(struct apdu *a, unsigned sfi, unsigned offset, unsigne
 	return true;
 }
 
+bool apdu_read_binary_sfi_ext(struct apdu *a, unsigned sfi, unsigned offset, unsigned le)
+{
+	if (sfi < 1 || sfi > 30 || offset > 255 || le < 1 || le > 65536)
+		return false;
+	hdr(a, 0xB0, (uint8_t)(0x80 | sfi), (uint8_t)offset);
+	a->b[a->n++] = 0x00;
+	a->b[a->n++] = (uint8_t)(le >> 8); /* 65536: 00 00 */
+	a->b[a->n++] = (uint8_t)le;
+	return true;
+}
+
 void apdu_get_response(struct apdu *a, uint8_t le)
 {
 	hdr(a, 0xC0, 0x00, 0x00);

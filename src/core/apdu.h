@@ -33,6 +33,10 @@ void apdu_verify_status(struct apdu *a, unsigned sfi);
 bool apdu_verify(struct apdu *a, unsigned sfi, const char *secret, size_t len);
 /* READ BINARY by short EF id (00 B0 80|sfi off Le): no SELECT EF; offsets up to 255 only. */
 bool apdu_read_binary_sfi(struct apdu *a, unsigned sfi, unsigned offset, unsigned le);
+/* READ BINARY by short EF id with an extended Le (00 B0 80|sfi off 00 HH LL): le 1..65536
+ * (65536 is sent as 00 00), for a whole file in one response where the reader carries extended
+ * APDUs; offsets up to 255 only. */
+bool apdu_read_binary_sfi_ext(struct apdu *a, unsigned sfi, unsigned offset, unsigned le);
 /* READ BINARY at offset (< 0x8000) for le bytes (1..256; 256 is sent as 00). */
 bool apdu_read_binary(struct apdu *a, unsigned offset, unsigned le);
 /* GET RESPONSE for 61xx (00 C0 00 00 xx). */

@@ -2,14 +2,31 @@
 /* mynacard-sim: a virtual My Number card for tests and the demo. It connects to the vpcd
  * virtual reader driver of a real pcscd (TCP, 2-byte big-endian length framing; 1-byte control
  * messages 00 power off, 01 power on, 02 reset, 04 get ATR) and answers APDUs as the card's
- * input-support AP and common AP do (reference mynumber-card.md §1-§3, §6-§7): SELECT by name
- * and by FID, VERIFY with retry counters that survive power cycles, READ BINARY (also by SFI),
- * READ RECORD of the card expiry. A YAML profile sets the resident and the faults
- * (latency_ms, remove_after, close_at, away_ms: how long the card stays out after a fault,
- * default 1000; first_6f00). --fault-file arms remove_after/close_at again from outside (see
- * arm_fault). Each VERIFY that carries a secret is logged on stderr ("verify key 0011
- * attempt"), never the secret.
- *   mynacard-sim --profile FILE [--host 127.0.0.1] [--port 35963] [--fault-file F] */
+ * input-support AP, JPKI AP and common AP do (reference mynumber-card.md §1-§4, §6-§7): SELECT
+ * by name and by FID, VERIFY with retry counters that survive power cycles, READ BINARY by
+ * offset or SFI with short or extended Lc/Le (a response carries at most 65533 data bytes: a
+ * vpcd frame has a 2-byte length), READ RECORD of the card expiry. At start-up it makes real
+ * X.509 certificates (RSA-2048, sha256WithRSAEncryption, issued by a CA made on the spot, see
+ * certgen.h): JPKI EF 000A the authentication certificate and EF 000B its CA, readable without
+ * a PIN (JPKIAPGPSETOKEN: 000A needs the authentication PIN, as on a smartphone); EF 0001 the
+ * signing certificate (holder in SubjectAltName), readable after VERIFY of the signing password
+ * (001B), and EF 0002 its CA. Each certificate file is the DER followed by 32 bytes of FF.
+ *   mynacard-sim --profile FILE [--host 127.0.0.1] [--port 35963] [--fault-file F]
+ * Profile (YAML): name, address, birth_date (YYYY-MM-DD), sex, my_number, pin, pin_tries,
+ * code_b_tries, card_expiry (YYYY-MM-DD), security_code (these two make up 照合番号B),
+ * jpki_auth_pin, jpki_auth_tries, jpki_sign_password, jpki_sign_tries, token (the EF 0006
+ * label, default JPKIAPICCTOKEN2), sign_cert (false: no EF 0001, and EF 0008 says so),
+ * auth_cert_not_after (YYYY-MM-DD: the authentication certificate's notAfter is 14:59:59Z that
+ * day, i.e. 23:59:59 JST; default the 5th birthday after today, the JPKI rule; its notBefore is
+ * five years earlier, or now when that is later; MADOGUCHI_NOW sets "today" as for madoguchi),
+ * atr ("contactless", the default: 3B 88 80 01 00 00 05 E0 B3 81 A1 00 7F; "contact":
+ * 3B E0 00 FF 81 31 FE 45 14, the one in OpenSC's jpki driver table; or hex bytes), and faults:
+ * {latency_ms, remove_after, close_at, away_ms (how long the card stays out after a fault,
+ * default 1000), first_6f00, read_past_end_6282 (a READ BINARY whose Le runs past the end of the
+ * file gets the bytes there with 6282 instead of 9000), extended_apdus (false: 6700 to any
+ * command with extended lengths, as from a card behind a reader that cannot carry them)}.
+ * --fault-file arms remove_after/close_at again from outside (see arm_fault). Each VERIFY that
+ * carries a secret is logged on stderr ("verify key 0011 attempt"), never the secret. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -25,11 +42,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "certgen.h"
 #include "core/apdu.h"
+#include "core/bizdate.h"
 #include "core/cardtext.h"
 #include "yaml/yamldoc.h"
 
-static const uint8_t ATR[] = { 0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F };
+/* Reference §6.5: a contactless card on a PC/SC part 3 reader, and the contact interface. */
+static const uint8_t ATR_CONTACTLESS[] = { 0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F };
+static const uint8_t ATR_CONTACT[] = { 0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14 };
+
+#define FRAME_MAX 65535              /* a vpcd frame: 2-byte length */
+#define DATA_MAX (FRAME_MAX - 2)     /* data bytes in one response, before SW1 SW2 */
+#define CERT_FILLER 32               /* FF bytes after the DER in a certificate file */
 
 struct profile {
 	char name[CARD_NAME_MAX], address[CARD_ADDRESS_MAX], birth[11], sex[2];
@@ -37,12 +62,22 @@ struct profile {
 	char card_expiry[9];          /* YYYYMMDD */
 	char jpki_auth_pin[17], jpki_sign_password[17], token[33];
 	bool sign_cert;
+	char auth_cert_not_after[11]; /* YYYY-MM-DD (JST) */
+	uint8_t atr[33];
+	size_t atr_len;
 	int pin_tries, code_b_tries, code_a_tries, jpki_auth_tries, jpki_sign_tries;
 	int latency_ms;
 	int away_ms;                  /* out of the field after a fault (default 1000) */
 	int remove_after;             /* close the link after answering APDU n (0: never) */
 	int close_at;                 /* close instead of answering APDU n (0: never) */
 	bool first_6f00;
+	bool read_past_end_6282;      /* Le past the end: the bytes there and 6282, not 9000 */
+	bool extended_apdus;          /* false: 6700 to extended lengths */
+};
+
+struct file {
+	uint8_t *b;
+	size_t n;
 };
 
 struct card {
@@ -52,6 +87,7 @@ struct card {
 	bool verified_pin, verified_a, verified_b, verified_auth, verified_sign;
 	uint8_t ef0001[17], ef0002[1024];
 	size_t ef0002_len;
+	struct file jpki[4];          /* JPKI EFs 000A, 000B, 0001, 0002 (see jpki_file) */
 	unsigned apdus;
 	bool powered_once;
 };
@@ -60,6 +96,29 @@ static const char *scalar(const struct doc_node *m, const char *key, const char 
 {
 	const struct doc_node *n = doc_map_get(m, key);
 	return n && n->kind == DOC_SCALAR && !n->null ? n->scalar : def;
+}
+
+/* "contactless", "contact" or hex bytes ("3B E0 00 ..." or "3b:e0:..."). */
+static int parse_atr(const char *s, struct profile *p)
+{
+	const uint8_t *named = !strcmp(s, "contactless") ? ATR_CONTACTLESS :
+			       !strcmp(s, "contact") ? ATR_CONTACT : NULL;
+	if (named) {
+		p->atr_len = named == ATR_CONTACT ? sizeof ATR_CONTACT : sizeof ATR_CONTACTLESS;
+		memcpy(p->atr, named, p->atr_len);
+		return 0;
+	}
+	p->atr_len = 0;
+	for (; *s; s++) {
+		unsigned v;
+		if (*s == ' ' || *s == ':')
+			continue;
+		if (p->atr_len == sizeof p->atr || !s[1] || sscanf(s, "%2x", &v) != 1)
+			return -1;
+		p->atr[p->atr_len++] = (uint8_t)v;
+		s++;
+	}
+	return p->atr_len >= 2 ? 0 : -1;
 }
 
 static int load_profile(const char *path, struct profile *p)
@@ -95,12 +154,22 @@ static int load_profile(const char *path, struct profile *p)
 	p->jpki_sign_tries = atoi(scalar(r, "jpki_sign_tries", "5"));
 	snprintf(p->token, sizeof p->token, "%s", scalar(r, "token", "JPKIAPICCTOKEN2"));
 	p->sign_cert = strcmp(scalar(r, "sign_cert", "true"), "true") == 0;
+	snprintf(p->auth_cert_not_after, sizeof p->auth_cert_not_after, "%s",
+		 scalar(r, "auth_cert_not_after", ""));
+	if ((p->auth_cert_not_after[0] && !date_valid(p->auth_cert_not_after)) ||
+	    parse_atr(scalar(r, "atr", "contactless"), p) != 0) {
+		fprintf(stderr, "mynacard-sim: %s: bad auth_cert_not_after or atr\n", path);
+		doc_free(&d);
+		return -1;
+	}
 	const struct doc_node *f = doc_map_get(r, "faults");
 	p->latency_ms = atoi(scalar(f, "latency_ms", "0"));
 	p->away_ms = atoi(scalar(f, "away_ms", "1000"));
 	p->remove_after = atoi(scalar(f, "remove_after", "0"));
 	p->close_at = atoi(scalar(f, "close_at", "0"));
 	p->first_6f00 = strcmp(scalar(f, "first_6f00", "false"), "true") == 0;
+	p->read_past_end_6282 = strcmp(scalar(f, "read_past_end_6282", "false"), "true") == 0;
+	p->extended_apdus = strcmp(scalar(f, "extended_apdus", "true"), "true") == 0;
 	doc_free(&d);
 	doc_diags_free(&g);
 	return 0;
@@ -158,6 +227,114 @@ static void build_files(struct card *c)
 	c->ef0001[15] = c->ef0001[16] = 0xFF;
 }
 
+/* y-m-d as "YYYYMMDD<hms>Z" (an X.509 time); 29 February becomes the 28th in other years. */
+static void x509_time(int y, int m, int d, const char *hms, char out[32])
+{
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && d == 29 && !leap)
+		d = 28;
+	snprintf(out, 32, "%04d%02d%02d%sZ", y, m, d, hms);
+}
+
+/* The JPKI file for ef in the JPKI AP: 000A, 000B, 0001, 0002; NULL for others. */
+static struct file *jpki_file(struct card *c, uint16_t ef)
+{
+	switch (ef) {
+	case 0x000A: return &c->jpki[0];
+	case 0x000B: return &c->jpki[1];
+	case 0x0001: return &c->jpki[2];
+	case 0x0002: return &c->jpki[3];
+	default: return NULL;
+	}
+}
+
+/* Makes the certificate spec for key (signed by issuer_key under the issuer in *issuer, NULL
+ * for a CA) into file f: the DER, then CERT_FILLER bytes of FF. */
+static int make_cert(const struct certgen_cert *spec, void *key, void *issuer_key,
+		     const struct file *issuer, struct file *f)
+{
+	uint8_t *der;
+	size_t n;
+	if (certgen_make(spec, key, issuer_key, issuer ? issuer->b : NULL,
+			 issuer ? issuer->n - CERT_FILLER : 0, &der, &n) != 0)
+		return -1;
+	uint8_t *b = realloc(der, n + CERT_FILLER);
+	if (!b) {
+		free(der);
+		return -1;
+	}
+	memset(b + n, 0xFF, CERT_FILLER);
+	f->b = b;
+	f->n = n + CERT_FILLER;
+	return 0;
+}
+
+/* The JPKI certificates (reference §4): the authentication certificate until
+ * auth_cert_not_after 23:59:59 JST (default: the 5th birthday after today), the signing
+ * certificate for the same span with the holder in SubjectAltName, and their CAs. */
+static int build_certs(struct card *c)
+{
+	struct profile *p = &c->p;
+	time_t now = (time_t)(bizclock_now_ms() / 1000), jst = now + 9 * 3600;
+	struct tm t;
+	gmtime_r(&jst, &t);
+	int bm = atoi(p->birth + 5), bd = atoi(p->birth + 8);
+	int y, m, d;
+	if (p->auth_cert_not_after[0]) {
+		y = atoi(p->auth_cert_not_after);
+		m = atoi(p->auth_cert_not_after + 5);
+		d = atoi(p->auth_cert_not_after + 8);
+	} else {
+		/* the next birthday after today, then four more */
+		y = t.tm_year + 1900 + 4 + (bm < t.tm_mon + 1 || (bm == t.tm_mon + 1 && bd <= t.tm_mday));
+		m = bm;
+		d = bd;
+	}
+	char not_after[32], not_before[32], ca_not_after[32], now_s[32];
+	x509_time(y, m, d, "145959", not_after);
+	x509_time(y - 5, m, d, "150000", not_before);
+	x509_time(y + 5, m, d, "145959", ca_not_after);
+	gmtime_r(&now, &t);
+	strftime(now_s, sizeof now_s, "%Y%m%d%H%M%SZ", &t);
+	if (strcmp(not_before, now_s) > 0)
+		memcpy(not_before, now_s, sizeof now_s);
+	snprintf(p->auth_cert_not_after, sizeof p->auth_cert_not_after, "%.4s-%.2s-%.2s", not_after,
+		 not_after + 4, not_after + 6);
+
+	char birth[9], auth_dn[64], sign_dn[96];
+	snprintf(birth, sizeof birth, "%.4s%.2s%.2s", p->birth, p->birth + 5, p->birth + 8);
+	unsigned id = (unsigned)now ^ (unsigned)getpid() * 2654435761u;
+	snprintf(auth_dn, sizeof auth_dn, "/C=JP/CN=MDGSIM%08XA", id);
+	snprintf(sign_dn, sizeof sign_dn, "/C=JP/L=Okinawa-ken/L=Naha-shi/CN=MDGSIM%08XS", id);
+	const struct certgen_person holder = { .name = p->name, .address = p->address,
+					       .birth = birth, .sex = p->sex };
+	const struct certgen_cert auth_ca = {
+		.subject = "/C=JP/O=JPKI-SIM/OU=JPKI for user authentication/OU=madoguchi card simulator",
+		.not_before = not_before, .not_after = ca_not_after, .ca = true,
+	}, sign_ca = {
+		.subject = "/C=JP/O=JPKI-SIM/OU=JPKI for digital signature/OU=madoguchi card simulator",
+		.not_before = not_before, .not_after = ca_not_after, .ca = true,
+	}, auth = {
+		.subject = auth_dn, .not_before = not_before, .not_after = not_after,
+	}, sign = {
+		.subject = sign_dn, .not_before = not_before, .not_after = not_after, .person = &holder,
+	};
+	void *ca_key = certgen_key(2048), *auth_key = certgen_key(2048);
+	void *sign_key = p->sign_cert ? certgen_key(2048) : NULL;
+	int rc = -1;
+	if (ca_key && auth_key && (sign_key || !p->sign_cert) &&
+	    make_cert(&auth_ca, ca_key, NULL, NULL, jpki_file(c, 0x000B)) == 0 &&
+	    make_cert(&auth, auth_key, ca_key, jpki_file(c, 0x000B), jpki_file(c, 0x000A)) == 0 &&
+	    make_cert(&sign_ca, ca_key, NULL, NULL, jpki_file(c, 0x0002)) == 0 &&
+	    (!p->sign_cert ||
+	     make_cert(&sign, sign_key, ca_key, jpki_file(c, 0x0002), jpki_file(c, 0x0001)) == 0))
+		rc = 0;
+	certgen_key_free(ca_key);
+	certgen_key_free(auth_key);
+	certgen_key_free(sign_key);
+	return rc;
+}
+
 static void power(struct card *c)
 {
 	/* Power on/off/reset: no current DF, no verified key; retry counters are non-volatile. */
@@ -200,11 +377,12 @@ static size_t verify(struct card *c, uint16_t key, const uint8_t *data, size_t l
 	return sw(r, 0, (uint16_t)(0x63C0 | *tries));
 }
 
-static size_t read_binary(struct card *c, uint16_t ef, unsigned off, unsigned le, uint8_t *r)
+static size_t read_binary(struct card *c, uint16_t ef, unsigned off, size_t le, uint8_t *r)
 {
 	const uint8_t *data;
 	size_t len;
 	uint8_t token[160], avail[3] = { c->p.sign_cert ? 0x8F : 0x00, 0x8F, 0x00 };
+	const struct file *cert = c->df == 2 ? jpki_file(c, ef) : NULL;
 	if (c->df == 2 && ef == 0x0006) {
 		/* a serialised CK_TOKEN_INFO: a space-padded 32-byte label first */
 		memset(token, 0, sizeof token);
@@ -215,6 +393,19 @@ static size_t read_binary(struct card *c, uint16_t ef, unsigned off, unsigned le
 	} else if (c->df == 2 && ef == 0x0008) {
 		data = avail;
 		len = sizeof avail;
+	} else if (cert) {
+		/* 000A needs the authentication PIN only on a smartphone (reference §4) */
+		if (!cert->b)
+			return sw(r, 0, 0x6A82);
+		if ((ef == 0x0001 && !c->verified_sign) ||
+		    (ef == 0x000A && !c->verified_auth && !strcmp(c->p.token, "JPKIAPGPSETOKEN")))
+			return sw(r, 0, 0x6982);
+		data = cert->b;
+		len = cert->n;
+	} else if (c->df == 2 && ef >= 0x0017 && ef <= 0x001B) {
+		return sw(r, 0, 0x6981); /* keys and key references are no binary files */
+	} else if (c->df == 2 && ef) {
+		return sw(r, 0, 0x6A82);
 	} else if (c->df != 1) {
 		return sw(r, 0, 0x6986);
 	} else if (ef == 0x0001) {
@@ -233,8 +424,52 @@ static size_t read_binary(struct card *c, uint16_t ef, unsigned off, unsigned le
 	if (off >= len)
 		return sw(r, 0, 0x6B00);
 	size_t k = len - off < le ? len - off : le;
+	if (k > DATA_MAX)
+		k = DATA_MAX;
 	memcpy(r, data + off, k);
-	return sw(r, k, 0x9000);
+	return sw(r, k, len - off < le && c->p.read_past_end_6282 ? 0x6282 : 0x9000);
+}
+
+/* A command APDU, ISO 7816-4 cases 1-4, short or extended. */
+struct cmd {
+	size_t lc, le;                /* le 0: none; 256 or 65536 when coded as 00 / 00 00 */
+	const uint8_t *data;
+};
+
+/* false: the lengths do not add up (6700). */
+static bool parse_cmd(const uint8_t *a, size_t n, struct cmd *m)
+{
+	m->lc = m->le = 0;
+	m->data = a + 4;
+	if (n == 4)
+		return true;
+	if (n == 5) {
+		m->le = a[4] ? a[4] : 256;
+		return true;
+	}
+	if (a[4]) { /* short Lc */
+		m->lc = a[4];
+		m->data = a + 5;
+		if (n == 6 + m->lc)
+			m->le = a[n - 1] ? a[n - 1] : 256;
+		return n == 5 + m->lc || n == 6 + m->lc;
+	}
+	if (n < 7)
+		return false;
+	size_t v = (size_t)(a[5] << 8 | a[6]);
+	if (n == 7) { /* extended Le only */
+		m->le = v ? v : 65536;
+		return true;
+	}
+	m->lc = v;
+	m->data = a + 7;
+	if (v == 0 || (n != 7 + v && n != 9 + v))
+		return false;
+	if (n == 9 + v) {
+		size_t le = (size_t)(a[n - 2] << 8 | a[n - 1]);
+		m->le = le ? le : 65536;
+	}
+	return true;
 }
 
 static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
@@ -246,10 +481,11 @@ static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
 	if (a[0] != 0x00)
 		return sw(r, 0, 0x6E00);
 	uint8_t ins = a[1], p1 = a[2], p2 = a[3];
-	size_t lc = n > 5 ? a[4] : 0;
-	const uint8_t *data = a + 5;
-	if (n > 5 && 5 + lc > n)
+	struct cmd m;
+	if (!parse_cmd(a, n, &m) || (!c->p.extended_apdus && n >= 7 && a[4] == 0))
 		return sw(r, 0, 0x6700);
+	size_t lc = m.lc;
+	const uint8_t *data = m.data;
 	switch (ins) {
 	case 0xA4:
 		if (p1 == 0x04 && lc == 10) {
@@ -267,7 +503,8 @@ static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
 		if (p1 == 0x02 && lc == 2) {
 			uint16_t fid = (uint16_t)(data[0] << 8 | data[1]);
 			bool ok = (c->df == 1 && (fid == 1 || fid == 2 || fid == 0x11 || fid == 0x14 || fid == 0x15)) ||
-				  (c->df == 2 && (fid == 6 || fid == 8 || fid == 0x18 || fid == 0x1B)) ||
+				  (c->df == 2 && (fid == 6 || fid == 8 || (fid >= 0x17 && fid <= 0x1B) ||
+						  (jpki_file(c, fid) && jpki_file(c, fid)->b))) ||
 				  (c->df == 3 && fid == 1);
 			if (!ok)
 				return sw(r, 0, 0x6A82);
@@ -282,9 +519,11 @@ static size_t answer(struct card *c, const uint8_t *a, size_t n, uint8_t *r)
 		return verify(c, key, data, lc, n == 4, r);
 	}
 	case 0xB0: {
-		unsigned le = a[n - 1] ? a[n - 1] : 256;
-		if (p1 & 0x80)
-			return read_binary(c, p1 & 0x1F, p2, le, r);
+		size_t le = m.le ? m.le : 256;
+		if (p1 & 0x80) { /* by short EF id: it becomes the current EF */
+			c->ef = p1 & 0x1F;
+			return read_binary(c, c->ef, p2, le, r);
+		}
 		return read_binary(c, c->ef, (unsigned)(p1 << 8 | p2), le, r);
 	}
 	case 0xB2:
@@ -318,7 +557,7 @@ static int read_all(int fd, uint8_t *buf, size_t n)
 
 static int send_framed(int fd, const uint8_t *b, size_t n)
 {
-	uint8_t out[2 + 4096];
+	static uint8_t out[2 + FRAME_MAX];
 	out[0] = (uint8_t)(n >> 8);
 	out[1] = (uint8_t)n;
 	memcpy(out + 2, b, n);
@@ -391,6 +630,10 @@ int main(int argc, char **argv)
 	if (load_profile(profile, &c.p) != 0)
 		return 2;
 	build_files(&c);
+	if (build_certs(&c) != 0) {
+		fprintf(stderr, "mynacard-sim: cannot make the certificates\n");
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
 		int fd = -1;
@@ -410,7 +653,8 @@ int main(int argc, char **argv)
 		struct timeval tv = { 3, 0 };
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 		power(&c);
-		uint8_t len[2], in[4096], out[4096];
+		static uint8_t in[FRAME_MAX], out[FRAME_MAX];
+		uint8_t len[2];
 		for (;;) {
 			if (read_all(fd, len, 2) != 0)
 				break;
@@ -419,7 +663,7 @@ int main(int argc, char **argv)
 				break;
 			if (n == 1) {
 				if (in[0] == 0x04) {
-					if (send_framed(fd, ATR, sizeof ATR) != 0)
+					if (send_framed(fd, c.p.atr, c.p.atr_len) != 0)
 						break;
 				} else {
 					power(&c);
