@@ -30,14 +30,6 @@ static void on_signal(int sig)
 	pcsc_cancel();
 }
 
-static void catch_signals(struct sigaction old[2])
-{
-	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: stdin reads end too */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old[0]);
-	sigaction(SIGTERM, &sa, &old[1]);
-}
-
 static void restore_signals(const struct sigaction old[2])
 {
 	sigaction(SIGINT, &old[0], NULL);
@@ -50,13 +42,21 @@ static int card_fail(const struct cli_call *call, const struct mdg_err *err)
 	return cli_fail_exit(call, err, caught ? 128 + caught : mdg_status_exit(err->code));
 }
 
-/* --wait SECONDS as milliseconds (default WAIT_S). */
-static enum mdg_status wait_ms(const struct cli_call *call, int *ms, struct mdg_err *err)
+/* The start of a card command: --wait SECONDS into *ms (default WAIT_S), then SIGINT/SIGTERM
+ * caught until restore_signals(old). MDG_ERR_USAGE for a bad --wait (nothing caught then). */
+static enum mdg_status card_begin(const struct cli_call *call, struct sigaction old[2], int *ms,
+				  struct mdg_err *err)
 {
 	long s = WAIT_S;
 	enum mdg_status rc = cli_get_int(call, "wait", 0, 3600, &s, err);
+	if (rc)
+		return rc;
 	*ms = (int)s * 1000;
-	return rc;
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: stdin reads end too */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+	return MDG_OK;
 }
 
 /* Reads one line from stdin into a locked buffer, without the newline. */
@@ -86,10 +86,9 @@ static int run_read(const struct cli_call *call)
 	struct pcsc *p = NULL;
 	struct sigaction old[2];
 	int ms;
-	enum mdg_status rc = wait_ms(call, &ms, &err);
+	enum mdg_status rc = card_begin(call, old, &ms, &err);
 	if (rc)
 		return cli_fail(call, &err);
-	catch_signals(old);
 	rc = secure_init(&err);
 	if (!rc)
 		rc = secure_harden_process(&err);
@@ -182,10 +181,9 @@ static int run_status(const struct cli_call *call)
 	struct mynacard_status st;
 	struct sigaction old[2];
 	int ms;
-	enum mdg_status rc = wait_ms(call, &ms, &err);
+	enum mdg_status rc = card_begin(call, old, &ms, &err);
 	if (rc)
 		return cli_fail(call, &err);
-	catch_signals(old);
 	rc = pcsc_open(cli_get(call, "reader"), ms, &p, &err);
 	if (rc) {
 		restore_signals(old);

@@ -9,18 +9,9 @@
 # from it on, never two. The card comes back by itself and `card status` reads it. Then the
 # same around the VERIFY with a wrong PIN, where a resent PIN would show in the counter.
 . "$(dirname "$0")/../lib.sh"
-command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
-command -v pcscd >/dev/null || fail "pcscd is missing (scripts/deps installs it)"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: a private pcscd needs root (/run/pcscd)"; exit 77; }
-CARDSIM=$MDG_CARDSIM
-. "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
-M=$MADOGUCHI
-mdg_cleanup() {
-	[ "${rc:-0}" -eq 0 ] || cardsim_logs
-	cardsim_stop
-}
+. "$(dirname "$0")/../card_lib.sh"
 # The ordinary resident; out of the field for 0.6 s after a fault (pcscd polls every 0.4 s).
-sed 's/^faults:.*//' "$MDG_SOURCE_DIR/tests/cardsim/profiles/resident.yaml" >"$WORK/card.yaml"
+sed 's/^faults:.*//' "$P/resident.yaml" >"$WORK/card.yaml"
 echo "faults: {away_ms: 600}" >>"$WORK/card.yaml"
 cardsim_start "$WORK/card.yaml"
 

@@ -5,13 +5,7 @@
 # comes), pcscd gone for the whole wait (a clear message when the time is up), the wait ending
 # on time with no card, and SIGINT/SIGTERM ending the wait at once with exit 130/143.
 . "$(dirname "$0")/../lib.sh"
-command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
-command -v pcscd >/dev/null || fail "pcscd is missing (scripts/deps installs it)"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: a private pcscd needs root (/run/pcscd)"; exit 77; }
-CARDSIM=$MDG_CARDSIM
-. "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
-P=$MDG_SOURCE_DIR/tests/cardsim/profiles
-M=$MADOGUCHI
+. "$(dirname "$0")/../card_lib.sh"
 WAITER=
 mdg_cleanup() {
 	[ "${rc:-0}" -eq 0 ] || { cardsim_logs; cat "$WORK/out" "$WORK/err" 2>/dev/null; }

@@ -5,17 +5,7 @@
 # wrong PIN spends exactly one, a blocked PIN is never sent, a long address and rare characters
 # come through, a pulled card is a clear error.
 . "$(dirname "$0")/../lib.sh"
-command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
-command -v pcscd >/dev/null || fail "pcscd is missing (scripts/deps installs it)"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: a private pcscd needs root (/run/pcscd)"; exit 77; }
-CARDSIM=$MDG_CARDSIM
-. "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
-P=$MDG_SOURCE_DIR/tests/cardsim/profiles
-M=$MADOGUCHI
-mdg_cleanup() {
-	[ "${rc:-0}" -eq 0 ] || cardsim_logs
-	cardsim_stop
-}
+. "$(dirname "$0")/../card_lib.sh"
 cardsim_start "$P/resident.yaml"
 
 expect_exit 0 "$M" card status --json
