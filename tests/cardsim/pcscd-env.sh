@@ -167,6 +167,7 @@ cardsim_logs() {
 	[ -n "${CARDSIM_DIR:-}" ] || return 0
 	echo "--- pcscd.log"; tail -n 15 "$CARDSIM_DIR/pcscd.log" 2>/dev/null
 	echo "--- sim.log"; tail -n 10 "$CARDSIM_DIR/sim.log" 2>/dev/null
+	return 0 # never fail a clean-up (set -e would skip cardsim_stop)
 }
 
 cardsim_stop() {

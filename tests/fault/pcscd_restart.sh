@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../card_lib.sh"
 WAITER=
 mdg_cleanup() {
-	[ "${rc:-0}" -eq 0 ] || { cardsim_logs; cat "$WORK/out" "$WORK/err" 2>/dev/null; }
+	[ "${rc:-0}" -eq 0 ] || { cardsim_logs; cat "$WORK/out" "$WORK/err" 2>/dev/null || true; }
 	if [ -n "$WAITER" ]; then kill "$WAITER" 2>/dev/null || true; fi
 	cardsim_stop
 }
