@@ -14,6 +14,7 @@
 #include "core/bizdate.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "print/formpdf.h"
 #include "yaml/yamldoc.h"
 
 #define CTX_MAX 32
@@ -386,6 +387,64 @@ static int run_fill(const struct cli_call *call)
 	return n ? mdg_status_exit(MDG_ERR_INVALID) : 0;
 }
 
+static int run_render(const struct cli_call *call)
+{
+	struct mdg_err err = { 0 };
+	struct loaded l;
+	if (load_all(call, &l, &err))
+		return cli_fail(call, &err);
+	const char *lang = lang_of(call, &l);
+	const struct form *f = forms_find(&l.set, call->args[0]);
+	struct form_values v = { 0 };
+	struct form_problem probs[32];
+	int n = 0;
+	enum mdg_status rc = f ? MDG_OK :
+		mdg_err_set(&err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
+			    call->args[0], l.set.dir);
+	if (!rc)
+		rc = fill(call, &l, f, lang, &v, probs, 32, &n, &err);
+	if (!rc && n) {
+		/* a form for signature is printed only when every answer is valid */
+		print_problems(probs, n, 32);
+		rc = mdg_err_set(&err, MDG_ERR_INVALID, "%d problem%s in the answers", n, n == 1 ? "" : "s");
+	}
+	char today[BIZDATE_LEN];
+	bizdate_of_ms(site_now(), today);
+	struct formpdf_opts o = {
+		.lang = lang,
+		.office = l.cfg ? textmap_get(&l.cfg->site_name, "ja") : NULL,
+		.ticket = cli_get(call, "ticket"),
+		.reference = cli_get(call, "reference"),
+		.today = today,
+	};
+	struct formpdf_stats st = { 0 };
+	if (!rc)
+		rc = formpdf_render(f, &v, &o, cli_get(call, "pdf"), &st, &err);
+	form_values_free(&v);
+	i18n_set_language(NULL);
+	if (rc) {
+		loaded_free(&l);
+		return cli_fail(call, &err);
+	}
+	if (call->json) {
+		struct json_writer j;
+		out_json_open(&j);
+		json_str(&j, "form", f->id);
+		json_str(&j, "pdf", cli_get(call, "pdf"));
+		json_int(&j, "pages", st.pages);
+		json_int(&j, "bytes", (int64_t)st.bytes);
+		json_int(&j, "unknown_glyphs", st.unknown_glyphs);
+		out_json_close(&j);
+	} else {
+		printf("%s: %d page(s), %zu bytes\n", cli_get(call, "pdf"), st.pages, (size_t)st.bytes);
+		if (st.unknown_glyphs)
+			fprintf(stderr, "madoguchi: %d character(s) the font cannot draw are marked on the PDF\n",
+				st.unknown_glyphs);
+	}
+	loaded_free(&l);
+	return 0;
+}
+
 static int run_schema(const struct cli_call *call)
 {
 	form_schema_print(stdout);
@@ -411,6 +470,15 @@ const struct cli_cmd cmd_form_table[] = {
 	  .opts = { FORMS_OPT, LANG_OPT,
 		    { "data", "FILE", "the values: JSON or YAML, field id -> value" },
 		    { "card-profile-json", "FILE", "what `card read --json` / `card status --json` printed" } } },
+	{ .group = "form", .name = "render", .run = run_render, .args = "ID", .min_args = 1,
+	  .max_args = 1,
+	  .summary = "fill a form from the answers and the card, check it, and write the A4 PDF to sign",
+	  .opts = { FORMS_OPT, LANG_OPT,
+		    { "data", "FILE", "the values: JSON or YAML, field id -> value" },
+		    { "card-profile-json", "FILE", "what `card read --json` / `card status --json` printed" },
+		    { "pdf", "FILE", "the PDF to write (mode 0600)", .required = true },
+		    { "ticket", "NUMBER", "the ticket number printed in the header (A-042)" },
+		    { "reference", "TEXT", "the submission reference printed as a QR code" } } },
 	{ .group = "form", .name = "schema", .run = run_schema,
 	  .summary = "document every key of a form file" },
 	{ 0 },

@@ -16,7 +16,9 @@
 #include "card/mynacard.h"
 #include "card/pcsc.h"
 #include "core/log.h"
+#include "secure/keys.h"
 #include "secure/mem.h"
+#include "store/submission.h"
 #include "store/queue.h"
 #include "ui/kiosk/kiosk.h"
 #include "ui/term.h"
@@ -83,6 +85,31 @@ static enum mdg_status print(void *ctx, const struct kiosk_ticket *t, const char
 	enum mdg_status rc = ticketprint(&a->site, &a->last, &o, &r, err);
 	if (rc)
 		mlog(MLOG_WARN, "kiosk %s: printing %s failed: %s", a->term->id, t->number, err->msg);
+	return rc;
+}
+
+/* The resident's answers, sealed under the site key and linked to the ticket just issued. */
+static enum mdg_status submit(void *ctx, const struct form *f, const struct form_values *v,
+			      const char *ticket, const char *lang, struct mdg_err *err)
+{
+	struct kiosk_app *a = ctx;
+	struct keyring *ring = NULL;
+	enum mdg_status rc = keyring_load(a->site.cfg->key_file, &ring, err);
+	if (rc)
+		return rc;
+	struct submission_new in = {
+		.form = f, .vals = v, .lang = lang, .place = SUB_KIOSK, .terminal = a->term->id,
+		.ticket_id = a->last.id, .status = SUB_SUBMITTED,
+		.retention_hours = a->site.cfg->retention_hours, .actor = a->term->id,
+	};
+	struct submission out;
+	rc = submission_create(a->site.st, ring, &in, site_now(), &out, err);
+	keyring_free(&ring);
+	if (rc)
+		mlog(MLOG_WARN, "kiosk %s: the answers for %s were not saved: %s", a->term->id, ticket,
+		     err->msg);
+	else
+		mlog(MLOG_INFO, "kiosk %s: submission %lld for %s", a->term->id, (long long)out.id, ticket);
 	return rc;
 }
 
@@ -194,6 +221,7 @@ static int run_kiosk(const struct cli_call *call)
 		.ctx = &a, .waiting = waiting, .issue = issue,
 		.print = a.term->printer ? print : NULL,
 		.card_poll = card_poll, .card_tries = card_tries, .card_read = card_read,
+		.submit = submit,
 	};
 	struct kiosk_setup ks = {
 		.cfg = a.site.cfg, .forms = (const struct form *const *)forms.v, .n_forms = forms.n,

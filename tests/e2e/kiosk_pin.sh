@@ -53,6 +53,15 @@ qr=$(for f in "$WORK"/dec/raster-*.pbm; do zbarimg -q --raw "$f" 2>/dev/null || 
 expect_exit 0 "$MADOGUCHI" ticket verify "$qr"
 contains "$OUT" "A-001"
 
+# The answers were stored, sealed, linked to the ticket: the card's values with their mark.
+sub=$("$MDG_SUBMIT" --config "$MADOGUCHI_CONFIG" show 1 --form "$WORK/forms/seal.yaml") || fail "no submission: $sub"
+contains "$sub" "$(printf 'name\t比嘉　花子\tcard')"
+contains "$sub" "$(printf 'birth\t1948-03-15\tcard')"
+contains "$sub" "$(printf 'purpose\tbank\t-')"
+for f in "$WORK"/site.db*; do
+	if grep -qaF "比嘉" "$f"; then fail "the name is in $f in the clear"; fi
+done
+
 # (g) resize: 120x40 and back to 80x24 keep a whole screen; 70x20 asks for a larger window
 T resize-window -x 120 -y 40; sleep 0.5
 s=$(screen)
