@@ -55,6 +55,17 @@ static void loaded_free(struct loaded *l)
 	config_free(&l->cfg);
 }
 
+/* The form named by the call's first argument, or NULL with MDG_ERR_NOT_FOUND in err. */
+static const struct form *find_form(const struct cli_call *call, const struct loaded *l,
+				    struct mdg_err *err)
+{
+	const struct form *f = forms_find(&l->set, call->args[0]);
+	if (!f)
+		mdg_err_set(err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
+			    call->args[0], l->set.dir);
+	return f;
+}
+
 static const char *lang_of(const struct cli_call *call, const struct loaded *l)
 {
 	const char *lang = cli_get(call, "lang");
@@ -142,10 +153,8 @@ static int run_show(const struct cli_call *call)
 	if (load_all(call, &l, &err))
 		return cli_fail(call, &err);
 	const char *lang = lang_of(call, &l);
-	const struct form *f = forms_find(&l.set, call->args[0]);
+	const struct form *f = find_form(call, &l, &err);
 	if (!f) {
-		mdg_err_set(&err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
-			    call->args[0], l.set.dir);
 		loaded_free(&l);
 		return cli_fail(call, &err);
 	}
@@ -278,13 +287,16 @@ static int run_check(const struct cli_call *call)
 	return mdg_status_exit(worst);
 }
 
-/* Loads the --data and --card-profile-json files of call into f's values and validates them in
+/* Finds the call's form and loads the --data and --card-profile-json files of call into its values and validates them in
  * lang. *problems gets the validation problems (count in the return of form_validate). The
  * files' own problems (syntax, unknown fields) are printed and are MDG_ERR_INVALID. */
 static enum mdg_status fill(const struct cli_call *call, const struct loaded *l,
-			    const struct form *f, const char *lang, struct form_values *vals,
+			    const char *lang, const struct form **fp, struct form_values *vals,
 			    struct form_problem *probs, size_t cap, int *n_probs, struct mdg_err *err)
 {
+	const struct form *f = *fp = find_form(call, l, err);
+	if (!f)
+		return err->code;
 	struct doc data = { 0 }, card = { 0 };
 	struct doc_diags diags = { 0 };
 	const char *data_path = cli_get(call, "data"), *card_path = cli_get(call, "card-profile-json");
@@ -332,15 +344,11 @@ static int run_fill(const struct cli_call *call)
 	if (load_all(call, &l, &err))
 		return cli_fail(call, &err);
 	const char *lang = lang_of(call, &l);
-	const struct form *f = forms_find(&l.set, call->args[0]);
+	const struct form *f = NULL;
 	struct form_values v = { 0 };
 	struct form_problem probs[32];
 	int n = 0;
-	enum mdg_status rc = f ? MDG_OK :
-		mdg_err_set(&err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
-			    call->args[0], l.set.dir);
-	if (!rc)
-		rc = fill(call, &l, f, lang, &v, probs, 32, &n, &err);
+	enum mdg_status rc = fill(call, &l, lang, &f, &v, probs, 32, &n, &err);
 	if (rc) {
 		form_values_free(&v);
 		loaded_free(&l);
@@ -394,15 +402,11 @@ static int run_render(const struct cli_call *call)
 	if (load_all(call, &l, &err))
 		return cli_fail(call, &err);
 	const char *lang = lang_of(call, &l);
-	const struct form *f = forms_find(&l.set, call->args[0]);
+	const struct form *f = NULL;
 	struct form_values v = { 0 };
 	struct form_problem probs[32];
 	int n = 0;
-	enum mdg_status rc = f ? MDG_OK :
-		mdg_err_set(&err, MDG_ERR_NOT_FOUND, _("no form '%s' in %s (madoguchi form list)"),
-			    call->args[0], l.set.dir);
-	if (!rc)
-		rc = fill(call, &l, f, lang, &v, probs, 32, &n, &err);
+	enum mdg_status rc = fill(call, &l, lang, &f, &v, probs, 32, &n, &err);
 	if (!rc && n) {
 		/* a form for signature is printed only when every answer is valid */
 		print_problems(probs, n, 32);
