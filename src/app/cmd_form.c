@@ -15,6 +15,7 @@
 #include "core/i18n.h"
 #include "core/json.h"
 #include "print/formpdf.h"
+#include "print/sink.h"
 #include "yaml/yamldoc.h"
 
 #define CTX_MAX 32
@@ -422,8 +423,19 @@ static int run_render(const struct cli_call *call)
 		.today = today,
 	};
 	struct formpdf_stats st = { 0 };
-	if (!rc)
-		rc = formpdf_render(f, &v, &o, cli_get(call, "pdf"), &st, &err);
+	const char *pdf = cli_get(call, "pdf"), *sink = cli_get(call, "print");
+	if (!rc && !pdf && !sink)
+		rc = mdg_err_set(&err, MDG_ERR_USAGE, "give --pdf FILE, --print SINK, or both");
+	if (!rc && pdf)
+		rc = formpdf_render(f, &v, &o, pdf, &st, &err);
+	if (!rc && sink) {
+		/* To the printer from memory: no copy of the filled form lands on this disk. */
+		struct formpdf_buf buf = { 0 };
+		rc = formpdf_render_mem(f, &v, &o, &buf, &st, &err);
+		if (!rc)
+			rc = sink_send(sink, buf.data, buf.len, 10000, f->id, &err);
+		formpdf_buf_free(&buf);
+	}
 	form_values_free(&v);
 	i18n_set_language(NULL);
 	if (rc) {
@@ -434,13 +446,14 @@ static int run_render(const struct cli_call *call)
 		struct json_writer j;
 		out_json_open(&j);
 		json_str(&j, "form", f->id);
-		json_str(&j, "pdf", cli_get(call, "pdf"));
+		json_str(&j, "pdf", pdf);
+		json_str(&j, "printed_to", sink);
 		json_int(&j, "pages", st.pages);
 		json_int(&j, "bytes", (int64_t)st.bytes);
 		json_int(&j, "unknown_glyphs", st.unknown_glyphs);
 		out_json_close(&j);
 	} else {
-		printf("%s: %d page(s), %zu bytes\n", cli_get(call, "pdf"), st.pages, (size_t)st.bytes);
+		printf("%s: %d page(s), %zu bytes\n", pdf ? pdf : sink, st.pages, (size_t)st.bytes);
 		if (st.unknown_glyphs)
 			fprintf(stderr, "madoguchi: %d character(s) the font cannot draw are marked on the PDF\n",
 				st.unknown_glyphs);
@@ -480,7 +493,8 @@ const struct cli_cmd cmd_form_table[] = {
 	  .opts = { FORMS_OPT, LANG_OPT,
 		    { "data", "FILE", "the values: JSON or YAML, field id -> value" },
 		    { "card-profile-json", "FILE", "what `card read --json` / `card status --json` printed" },
-		    { "pdf", "FILE", "the PDF to write (mode 0600)", .required = true },
+		    { "pdf", "FILE", "the PDF to write (mode 0600)" },
+		    { "print", "SINK", "send the PDF to file:/PATH, tcp:HOST:PORT or cups:QUEUE (a queue that takes PDF)" },
 		    { "ticket", "NUMBER", "the ticket number printed in the header (A-042)" },
 		    { "reference", "TEXT", "the submission reference printed as a QR code" } } },
 	{ .group = "form", .name = "schema", .run = run_schema,

@@ -36,6 +36,12 @@ contains "$text" "ヨシダタカコ"
 contains "$text" "098-867-0111"
 contains "$text" "A-042"
 if pdffonts "$WORK/inkan.pdf" | tail -n +3 | grep -v " yes " ; then fail "a font is not embedded"; fi
+# To a printer sink from memory (file: stands for the printer here).
+expect_exit 0 "$M" form render inkan-shomei --data "$WORK/data.json" --card-profile-json "$WORK/card.json" \
+	--print "file:$WORK/printer.out"
+contains "$(pdftotext -raw "$WORK/printer.out" - | tr -d ' \n')" "𠮷田髙子"
+expect_exit 2 "$M" form render inkan-shomei --data "$WORK/data.json" --card-profile-json "$WORK/card.json"
+contains "$ERR" "--pdf FILE, --print SINK"
 # Wrong answers: no PDF, the problem named in the resident's language.
 echo '{"seal_card_number": "12345678", "reg_kana": "よしだ", "copies": 2, "purpose": "vehicle", "applicant_type": "self", "applicant_phone": "1"}' >"$WORK/bad.json"
 expect_exit 2 "$M" form render inkan-shomei --data "$WORK/bad.json" --card-profile-json "$WORK/card.json" --pdf "$WORK/bad.pdf" --lang ko
