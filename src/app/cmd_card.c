@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/cardread.h"
 #include "app/cli.h"
 #include "app/out.h"
 #include "app/site.h"
@@ -59,19 +60,6 @@ static enum mdg_status card_begin(const struct cli_call *call, struct sigaction 
 	return MDG_OK;
 }
 
-/* Reads one line from stdin into a locked buffer, without the newline. */
-static size_t read_secret(char *buf, size_t size)
-{
-	size_t n = 0;
-	int ch;
-	while ((ch = getchar()) != EOF && ch != '\n' && ch != '\r') {
-		if (n + 1 < size)
-			buf[n++] = (char)ch;
-	}
-	buf[n] = '\0';
-	return n;
-}
-
 static int run_read(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
@@ -98,7 +86,7 @@ static int run_read(const struct cli_call *call)
 		rc = err.code;
 	if (rc)
 		goto out;
-	size_t len = read_secret(secret, 32);
+	size_t len = cardread_secret(secret, 32);
 	rc = pcsc_open(cli_get(call, "reader"), ms, &p, &err);
 	if (rc)
 		goto out;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/cardread.h"
 #include "app/cli.h"
 #include "app/forms.h"
 #include "app/out.h"
@@ -16,6 +17,8 @@
 #include "core/json.h"
 #include "print/formpdf.h"
 #include "print/sink.h"
+#include "secure/hash.h"
+#include "secure/mem.h"
 #include "yaml/yamldoc.h"
 
 #define CTX_MAX 32
@@ -426,6 +429,27 @@ static int run_render(const struct cli_call *call)
 	const char *pdf = cli_get(call, "pdf"), *sink = cli_get(call, "print");
 	if (!rc && !pdf && !sink)
 		rc = mdg_err_set(&err, MDG_ERR_USAGE, "give --pdf FILE, --print SINK, or both");
+	/* The My Number: read from the card now, printed, never stored or written to disk. */
+	char *pin = NULL, *number = NULL;
+	if (!rc && cli_has(call, "with-card-number")) {
+		if (!f->needs_my_number)
+			rc = mdg_err_set(&err, MDG_ERR_USAGE, "form %s does not need the My Number", f->id);
+		else if (pdf || !sink)
+			rc = mdg_err_set(&err, MDG_ERR_USAGE, "a form with the My Number goes only to a printer"
+					 " (--print SINK), never to a file (--pdf)");
+		if (!rc)
+			rc = secure_init(&err);
+		if (!rc)
+			rc = secure_harden_process(&err);
+		if (!rc && (!(pin = secure_alloc(32, &err)) || !(number = secure_alloc(13, &err))))
+			rc = err.code;
+		if (!rc) {
+			size_t len = cardread_secret(pin, 32);
+			rc = cardread_my_number(cli_get(call, "reader"), 10000, pin, len, number, &err);
+			secure_wipe(pin, 32);
+		}
+		o.my_number = number;
+	}
 	if (!rc && pdf)
 		rc = formpdf_render(f, &v, &o, pdf, &st, &err);
 	if (!rc && sink) {
@@ -436,6 +460,8 @@ static int run_render(const struct cli_call *call)
 			rc = sink_send(sink, buf.data, buf.len, 10000, f->id, &err);
 		formpdf_buf_free(&buf);
 	}
+	secure_free(pin);
+	secure_free(number); /* wiped */
 	form_values_free(&v);
 	i18n_set_language(NULL);
 	if (rc) {
@@ -496,7 +522,9 @@ const struct cli_cmd cmd_form_table[] = {
 		    { "pdf", "FILE", "the PDF to write (mode 0600)" },
 		    { "print", "SINK", "send the PDF to file:/PATH, tcp:HOST:PORT or cups:QUEUE (a queue that takes PDF)" },
 		    { "ticket", "NUMBER", "the ticket number printed in the header (A-042)" },
-		    { "reference", "TEXT", "the submission reference printed as a QR code" } } },
+		    { "reference", "TEXT", "the submission reference printed as a QR code" },
+		    { "with-card-number", NULL, "read the My Number from the card (PIN on stdin) and print it (--print only)" },
+		    { "reader", "NAME", "the PC/SC reader for --with-card-number" } } },
 	{ .group = "form", .name = "schema", .run = run_schema,
 	  .summary = "document every key of a form file" },
 	{ 0 },
