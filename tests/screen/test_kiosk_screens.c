@@ -50,6 +50,7 @@ static enum mdg_status fake_print(void *ctx, const struct kiosk_ticket *t, const
 	return MDG_OK;
 }
 
+static const char *card_name = "比嘉　花子";
 static enum kiosk_card_state card_state = KC_PRESENT;
 static int card_tries_left = 3;
 
@@ -71,7 +72,7 @@ static enum mdg_status fake_read(void *ctx, bool code_b, const char *secret, siz
 		*left = --card_tries_left;
 		return mdg_err_set(err, MDG_ERR_INVALID, "wrong PIN");
 	}
-	snprintf(out->name, sizeof out->name, "比嘉　花子");
+	snprintf(out->name, sizeof out->name, "%s", card_name);
 	snprintf(out->address, sizeof out->address, "沖縄県那覇市泉崎１丁目１番１号");
 	snprintf(out->birth_date, sizeof out->birth_date, "1948-03-15");
 	out->sex = CARD_SEX_FEMALE;
@@ -345,9 +346,32 @@ static void one_try_left_offers_code_b(void **state)
 	stop(k);
 }
 
+/* A name with 𠮷 and 髙 (outside JIS X 0208): shown, marked, and the resident told. */
+static void rare_characters_are_marked(void **state)
+{
+	struct kiosk *k = start("en");
+	card_name = "𠮷田　髙子";
+	type(" ");
+	settle(k);
+	type("3");
+	settle(k);
+	type("1");
+	settle(k);
+	type("1");
+	settle(k);
+	settle(k);
+	type("1234\r");
+	settle(k);
+	assert_string_equal(kiosk_screen_name(k), "check");
+	golden("en-check-rare-characters");
+	card_name = "比嘉　花子";
+	stop(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rare_characters_are_marked),
 		cmocka_unit_test(flow_ja),
 		cmocka_unit_test(flow_en),
 		cmocka_unit_test(menu_in_five_languages),

@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/pinpolicy.h"
 #include "core/ticket.h"
+#include "print/escpos.h"
 #include "print/qr.h"
 #include "secure/mem.h"
 #include "ui/draw.h"
@@ -770,12 +771,40 @@ static bool asked(const struct kiosk *k, size_t i)
 	return !x->my_number && !(k->have_vals && k->vals.from_card[i]);
 }
 
+/* True when every character of s is in JIS X 0208: what the forms, the printers and most
+ * terminal fonts show. Others (𠮷, 髙, 﨑, ...) are marked for staff to check. */
+static bool plain_jis(const char *s)
+{
+	unsigned char buf[2048];
+	size_t n;
+	bool ok = escpos_rom_text(s, buf, sizeof buf, &n);
+	secure_wipe(buf, sizeof buf);
+	return ok;
+}
+
+/* Draws s on one row, each character outside JIS X 0208 in the mark attribute. */
+static void draw_marked(int y, int x, int w, const char *s)
+{
+	int used = 0;
+	for (const char *p = s; *p && used < w;) {
+		int len = 1;
+		while (((unsigned char)p[len] & 0xC0) == 0x80)
+			len++;
+		char one[8];
+		memcpy(one, p, (size_t)len);
+		one[len] = '\0';
+		used += draw_text(y, x + used, w - used, one, plain_jis(one) ? UA_TITLE : UA_MARK);
+		p += len;
+	}
+}
+
 static void check_draw(struct ui_loop *l)
 {
 	struct kiosk *k = K(l);
 	const struct form *f = chosen_form(k);
 	struct ui_rect body = frame(_("Please check what your card says"), NULL);
 	int y = body.y;
+	bool marked = false;
 	size_t n = form_field_count(f);
 	for (size_t i = 0; i < n && y < body.y + body.h - 5; i++) {
 		if (!k->vals.from_card[i] || !k->vals.v[i])
@@ -797,8 +826,17 @@ static void check_draw(struct ui_loop *l)
 				if (strcmp(x->options[o].value, v) == 0)
 					v = textmap_get(&x->options[o].label, k->lang);
 		draw_text(y, body.x, 20, textmap_get(&x->label, k->lang), UA_MUTED);
-		y += draw_wrap(y, body.x + 22, body.w - 22, 3, v, UA_TITLE);
+		if (plain_jis(v)) {
+			y += draw_wrap(y, body.x + 22, body.w - 22, 3, v, UA_TITLE);
+		} else {
+			draw_marked(y++, body.x + 22, body.w - 22, v);
+			marked = true;
+		}
 	}
+	if (marked)
+		y += draw_wrap(y + 1, body.x, body.w, 2,
+			       _("Marked characters may look different on paper: staff will check them"
+				 " with you."), UA_NORMAL);
 	k->buttons[0] = (struct ui_button){ .label = _("Correct: go on"), .hotkey = '1' };
 	k->buttons[1] = (struct ui_button){ .label = _("Something is wrong: staff will fix it"),
 					    .hotkey = '2' };
