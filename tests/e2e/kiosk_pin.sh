@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The kiosk end to end (real binary in tmux, real pcscd + vpcd + the card simulator): Ctrl-C,
 # Ctrl-Z and Ctrl-\ do nothing; Japanese, the PIN (never shown), the card's values on screen,
-# the form's questions, the ticket on screen and on paper: the printed QR decodes and verifies;
+# touch taps (press and release over one button), the form's questions, the ticket on screen and on paper: the printed QR decodes and verifies;
 # resizing to 120x40 and back keeps a whole screen, and too small a window says so.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/kiosk_lib.bash"
@@ -19,7 +19,11 @@ contains "$(screen)" "画面にふれて"
 key Space
 wait_for "言語を選んでください"
 contains "$(screen)" "한국어"
-key 1
+# A touch: press and release (SGR mouse reports) over 日本語, the first button (row 6, col 10).
+# A press on one button released on another chooses nothing.
+T send-keys -l $'\e[<0;10;6M'; sleep 0.1; T send-keys -l $'\e[<0;60;6m'; sleep 0.4
+contains "$(screen)" "言語を選んでください"
+T send-keys -l $'\e[<0;10;6M'; sleep 0.3; T send-keys -l $'\e[<0;12;6m'
 wait_for "どの手続きをしますか"
 contains "$(screen)" "印鑑証明"
 key 1
