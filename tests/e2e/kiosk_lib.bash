@@ -12,8 +12,9 @@ command -v pcscd >/dev/null || PATH=$PATH:/usr/sbin
 CARDSIM=$MDG_CARDSIM
 . "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
 P=$MDG_SOURCE_DIR/tests/cardsim/profiles
-TMUX_SOCK=mdg-e2e-$$
-T() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# A private tmux server whose socket lives (and goes) with the test's folder.
+T() { tmux -S "$WORK/tmux.sock" "$@"; }
 mdg_cleanup() {
 	if [ "${rc:-0}" -ne 0 ]; then
 		echo "--- last screen"; screen 2>/dev/null || true
