@@ -535,8 +535,8 @@ static enum mdg_status check_query(struct store *st, const char *sql, struct sto
 	return rc;
 }
 
-static enum mdg_status count_rows(struct store *st, const char *sql, int64_t *out,
-				  struct mdg_err *err)
+enum mdg_status store_query_int(struct store *st, const char *sql, int64_t *out,
+				struct mdg_err *err)
 {
 	sqlite3_stmt *s;
 	enum mdg_status rc = store_prepare(st, sql, &s, err);
@@ -546,7 +546,8 @@ static enum mdg_status count_rows(struct store *st, const char *sql, int64_t *ou
 	if (x == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
 	else
-		rc = store_sqlerr(st, x, err, "count");
+		rc = x == SQLITE_DONE ? mdg_err_set(err, MDG_ERR_DB, "%s: no row", sql) :
+					store_sqlerr(st, x, err, sql);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -590,11 +591,11 @@ enum mdg_status store_check(struct store *st, struct store_check_report *r, stru
 			report_problem(r, "audit chain: %s", v.problem);
 	}
 	if (!rc)
-		rc = count_rows(st, "SELECT count(*) FROM tickets", &r->tickets, err);
+		rc = store_query_int(st, "SELECT count(*) FROM tickets", &r->tickets, err);
 	if (!rc)
-		rc = count_rows(st, "SELECT count(*) FROM ticket_events", &r->events, err);
+		rc = store_query_int(st, "SELECT count(*) FROM ticket_events", &r->events, err);
 	if (!rc)
-		rc = count_rows(st, "SELECT count(*) FROM audit", &r->audit_rows, err);
+		rc = store_query_int(st, "SELECT count(*) FROM audit", &r->audit_rows, err);
 	return rc;
 }
 

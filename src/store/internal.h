@@ -27,6 +27,11 @@ enum mdg_status store_sqlerr(struct store *st, int rc, struct mdg_err *err, cons
 enum mdg_status store_prepare(struct store *st, const char *sql, sqlite3_stmt **out,
 			      struct mdg_err *err);
 
+/* Runs sql, which yields one row, and gives its first column as an integer (a count, a pragma's
+ * value). A statement without a row is an error naming sql. */
+enum mdg_status store_query_int(struct store *st, const char *sql, int64_t *out,
+				struct mdg_err *err);
+
 /* Runs a statement list without results. */
 enum mdg_status store_exec(struct store *st, const char *sql, struct mdg_err *err);
 

@@ -597,37 +597,21 @@ enum mdg_status submission_list(struct store *st, const struct submission_filter
 	return rc;
 }
 
-static enum mdg_status pragma_value(struct store *st, const char *sql, int *out,
-				    struct mdg_err *err)
-{
-	sqlite3_stmt *s;
-	enum mdg_status rc = store_prepare(st, sql, &s, err);
-	if (rc)
-		return rc;
-	int r = sqlite3_step(s);
-	if (r == SQLITE_ROW)
-		*out = sqlite3_column_int(s, 0);
-	else
-		rc = store_sqlerr(st, r, err, sql);
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* Makes sure this connection deletes for real: secure_delete ON (1, not FAST) and temporary
  * files in memory (2). store_open sets both; a connection changed since is put right. */
 static enum mdg_status ensure_real_delete(struct store *st, struct mdg_err *err)
 {
-	int sd = -1, ts = -1;
-	enum mdg_status rc = pragma_value(st, "PRAGMA secure_delete", &sd, err);
+	int64_t sd = -1, ts = -1;
+	enum mdg_status rc = store_query_int(st, "PRAGMA secure_delete", &sd, err);
 	if (!rc && sd != 1)
-		rc = pragma_value(st, "PRAGMA secure_delete = ON", &sd, err);
+		rc = store_query_int(st, "PRAGMA secure_delete = ON", &sd, err);
 	if (!rc)
-		rc = pragma_value(st, "PRAGMA temp_store", &ts, err);
+		rc = store_query_int(st, "PRAGMA temp_store", &ts, err);
 	if (!rc && ts != 2 && !(rc = store_exec(st, "PRAGMA temp_store = MEMORY", err)))
-		rc = pragma_value(st, "PRAGMA temp_store", &ts, err);
+		rc = store_query_int(st, "PRAGMA temp_store", &ts, err);
 	if (!rc && (sd != 1 || ts != 2))
-		rc = mdg_err_set(err, MDG_ERR_DB, "cannot turn on secure_delete (%d) and temp_store=MEMORY"
-				 " (%d)", sd, ts);
+		rc = mdg_err_set(err, MDG_ERR_DB, "cannot turn on secure_delete (%lld) and temp_store=MEMORY"
+				 " (%lld)", (long long)sd, (long long)ts);
 	return rc;
 }
 
