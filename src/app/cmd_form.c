@@ -291,33 +291,48 @@ static int run_check(const struct cli_call *call)
 	return mdg_status_exit(worst);
 }
 
-/* Finds the call's form and loads the --data and --card-profile-json files of call into its values and validates them in
- * lang. *problems gets the validation problems (count in the return of form_validate). The
- * files' own problems (syntax, unknown fields) are printed and are MDG_ERR_INVALID. */
-static enum mdg_status fill(const struct cli_call *call, const struct loaded *l,
-			    const char *lang, const struct form **fp, struct form_values *vals,
-			    struct form_problem *probs, size_t cap, int *n_probs, struct mdg_err *err)
+#define PROBS_MAX 32
+
+/* A form of the folder filled from a call's files and checked: what fill and render share. */
+struct filled {
+	struct loaded l;
+	const char *lang;              /* the resident's language: labels and messages */
+	char today[BIZDATE_LEN];
+	const struct form *f;
+	struct form_values v;
+	struct form_problem probs[PROBS_MAX];
+	int n;                         /* validation problems (more than PROBS_MAX possible) */
+};
+
+/* Loads the folder, finds the call's form, fills it from --data and --card-profile-json and
+ * validates it in the resident's language (x->n problems). The files' own problems (syntax,
+ * unknown fields) are printed and are MDG_ERR_INVALID. Free x with filled_free in every case. */
+static enum mdg_status fill(const struct cli_call *call, struct filled *x, struct mdg_err *err)
 {
-	const struct form *f = *fp = find_form(call, l, err);
+	memset(x, 0, sizeof *x);
+	enum mdg_status rc = load_all(call, &x->l, err);
+	if (rc)
+		return rc;
+	x->lang = lang_of(call, &x->l);
+	bizdate_of_ms(site_now(), x->today);
+	const struct form *f = x->f = find_form(call, &x->l, err);
 	if (!f)
 		return err->code;
 	struct doc data = { 0 }, card = { 0 };
 	struct doc_diags diags = { 0 };
 	const char *data_path = cli_get(call, "data"), *card_path = cli_get(call, "card-profile-json");
-	enum mdg_status rc = form_values_init(vals, f) ? MDG_ERR_NOMEM : MDG_OK;
+	rc = form_values_init(&x->v, f) ? MDG_ERR_NOMEM : MDG_OK;
 	if (!rc && data_path)
 		rc = yaml_load_file(data_path, &data, &diags);
 	if (!rc && card_path)
 		rc = yaml_load_file(card_path, &card, &diags);
-	char today[BIZDATE_LEN];
-	bizdate_of_ms(site_now(), today);
-	const char *site_name = l->cfg ? textmap_get(&l->cfg->site_name, "ja") : NULL;
+	const char *site_name = x->l.cfg ? textmap_get(&x->l.cfg->site_name, "ja") : NULL;
 	if (!rc)
-		rc = forms_fill(f, &data, &card, today, site_name, vals, &diags);
+		rc = forms_fill(f, &data, &card, x->today, site_name, &x->v, &diags);
 	if (!rc) {
-		i18n_set_language(lang);
-		*n_probs = form_validate(f, vals, lang, today, probs, cap);
-		if (*n_probs < 0)
+		i18n_set_language(x->lang);
+		x->n = form_validate(f, &x->v, x->lang, x->today, x->probs, PROBS_MAX);
+		if (x->n < 0)
 			rc = MDG_ERR_NOMEM;
 	}
 	doc_diags_print(&diags, stderr);
@@ -332,6 +347,13 @@ static enum mdg_status fill(const struct cli_call *call, const struct loaded *l,
 	return rc;
 }
 
+static void filled_free(struct filled *x)
+{
+	form_values_free(&x->v);
+	loaded_free(&x->l);
+	i18n_set_language(NULL);
+}
+
 /* The validation problems (already in the resident's language), one per line. */
 static void print_problems(const struct form_problem *p, int n, size_t cap)
 {
@@ -344,20 +366,14 @@ static void print_problems(const struct form_problem *p, int n, size_t cap)
 static int run_fill(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
-	struct loaded l;
-	if (load_all(call, &l, &err))
-		return cli_fail(call, &err);
-	const char *lang = lang_of(call, &l);
-	const struct form *f = NULL;
-	struct form_values v = { 0 };
-	struct form_problem probs[32];
-	int n = 0;
-	enum mdg_status rc = fill(call, &l, lang, &f, &v, probs, 32, &n, &err);
-	if (rc) {
-		form_values_free(&v);
-		loaded_free(&l);
+	struct filled x;
+	if (fill(call, &x, &err)) {
+		filled_free(&x);
 		return cli_fail(call, &err);
 	}
+	const struct form *f = x.f;
+	const struct form_values *v = &x.v;
+	int n = x.n;
 	if (call->json) {
 		struct json_writer j;
 		json_begin(&j, stdout);
@@ -365,65 +381,55 @@ static int run_fill(const struct cli_call *call)
 		json_bool(&j, "ok", n == 0);
 		json_str(&j, "form", f->id);
 		json_obj_begin(&j, "values");
-		for (size_t i = 0; i < v.n; i++)
-			if (v.v[i])
-				json_str(&j, nth_id(f, i), v.v[i]);
+		for (size_t i = 0; i < v->n; i++)
+			if (v->v[i])
+				json_str(&j, nth_id(f, i), v->v[i]);
 		json_obj_end(&j);
 		json_arr_begin(&j, "from_card");
-		for (size_t i = 0; i < v.n; i++)
-			if (v.from_card[i])
+		for (size_t i = 0; i < v->n; i++)
+			if (v->from_card[i])
 				json_str(&j, NULL, nth_id(f, i));
 		json_arr_end(&j);
 		json_arr_begin(&j, "problems");
-		for (int i = 0; i < n && i < 32; i++) {
+		for (int i = 0; i < n && i < PROBS_MAX; i++) {
 			json_obj_begin(&j, NULL);
-			json_str(&j, "field", nth_id(f, probs[i].index));
-			json_str(&j, "message", probs[i].msg);
+			json_str(&j, "field", nth_id(f, x.probs[i].index));
+			json_str(&j, "message", x.probs[i].msg);
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);
 		out_json_close(&j);
 	} else {
-		for (size_t i = 0; i < v.n; i++) {
-			const struct form_field *x = form_field_at(f, i);
-			if (!v.v[i])
+		for (size_t i = 0; i < v->n; i++) {
+			if (!v->v[i])
 				continue;
-			printf("%s%s: %s\n", textmap_get(&x->label, lang), v.from_card[i] ? " *" : "",
-			       v.v[i]);
+			printf("%s%s: %s\n", textmap_get(&form_field_at(f, i)->label, x.lang),
+			       v->from_card[i] ? " *" : "", v->v[i]);
 		}
-		print_problems(probs, n, 32);
+		print_problems(x.probs, n, PROBS_MAX);
 	}
-	form_values_free(&v);
-	loaded_free(&l);
-	i18n_set_language(NULL);
+	filled_free(&x);
 	return n ? mdg_status_exit(MDG_ERR_INVALID) : 0;
 }
 
 static int run_render(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
-	struct loaded l;
-	if (load_all(call, &l, &err))
-		return cli_fail(call, &err);
-	const char *lang = lang_of(call, &l);
-	const struct form *f = NULL;
-	struct form_values v = { 0 };
-	struct form_problem probs[32];
-	int n = 0;
-	enum mdg_status rc = fill(call, &l, lang, &f, &v, probs, 32, &n, &err);
-	if (!rc && n) {
+	struct filled x;
+	enum mdg_status rc = fill(call, &x, &err);
+	if (!rc && x.n) {
 		/* a form for signature is printed only when every answer is valid */
-		print_problems(probs, n, 32);
-		rc = mdg_err_set(&err, MDG_ERR_INVALID, "%d problem%s in the answers", n, n == 1 ? "" : "s");
+		print_problems(x.probs, x.n, PROBS_MAX);
+		rc = mdg_err_set(&err, MDG_ERR_INVALID, "%d problem%s in the answers", x.n,
+				 x.n == 1 ? "" : "s");
 	}
-	char today[BIZDATE_LEN];
-	bizdate_of_ms(site_now(), today);
+	const struct form *f = x.f;
 	struct formpdf_opts o = {
-		.lang = lang,
-		.office = l.cfg ? textmap_get(&l.cfg->site_name, "ja") : NULL,
+		.lang = x.lang,
+		.office = x.l.cfg ? textmap_get(&x.l.cfg->site_name, "ja") : NULL,
 		.ticket = cli_get(call, "ticket"),
 		.reference = cli_get(call, "reference"),
-		.today = today,
+		.today = x.today,
 	};
 	struct formpdf_stats st = { 0 };
 	const char *pdf = cli_get(call, "pdf"), *sink = cli_get(call, "print");
@@ -451,21 +457,19 @@ static int run_render(const struct cli_call *call)
 		o.my_number = number;
 	}
 	if (!rc && pdf)
-		rc = formpdf_render(f, &v, &o, pdf, &st, &err);
+		rc = formpdf_render(f, &x.v, &o, pdf, &st, &err);
 	if (!rc && sink) {
 		/* To the printer from memory: no copy of the filled form lands on this disk. */
 		struct formpdf_buf buf = { 0 };
-		rc = formpdf_render_mem(f, &v, &o, &buf, &st, &err);
+		rc = formpdf_render_mem(f, &x.v, &o, &buf, &st, &err);
 		if (!rc)
 			rc = sink_send(sink, buf.data, buf.len, 10000, f->id, &err);
 		formpdf_buf_free(&buf);
 	}
 	secure_free(pin);
 	secure_free(number); /* wiped */
-	form_values_free(&v);
-	i18n_set_language(NULL);
 	if (rc) {
-		loaded_free(&l);
+		filled_free(&x);
 		return cli_fail(call, &err);
 	}
 	if (call->json) {
@@ -484,7 +488,7 @@ static int run_render(const struct cli_call *call)
 			fprintf(stderr, "madoguchi: %d character(s) the font cannot draw are marked on the PDF\n",
 				st.unknown_glyphs);
 	}
-	loaded_free(&l);
+	filled_free(&x);
 	return 0;
 }
 

@@ -64,18 +64,7 @@ static const int64_t HOUR = 3600000;
 
 static struct form *load_form(const char *yaml)
 {
-	struct doc doc = { 0 };
-	struct doc_diags diags = { 0 };
-	struct form *f = NULL;
-	enum mdg_status rc = yaml_load_string("/forms/purge-test.yaml", yaml, strlen(yaml), &doc, &diags);
-	if (rc == MDG_OK)
-		rc = form_from_doc(&doc, &CTX, &f, &diags);
-	for (size_t i = 0; i < diags.n; i++)
-		fprintf(stderr, "%s\n", diags.msgs[i]);
-	doc_diags_free(&diags);
-	doc_free(&doc);
-	assert_int_equal(rc, MDG_OK);
-	return f;
+	return test_form_from("/forms/purge-test.yaml", yaml, &CTX);
 }
 
 static int setup(void **state)

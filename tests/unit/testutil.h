@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/form.h"
 #include "yaml/yamldoc.h"
 
 /* Three services, four counters: counter 1 prefers A then B, counter 2 only B, counter 3 C,
@@ -57,6 +58,25 @@ static inline struct mdg_config *test_config_from(const char *yaml, const char *
 	doc_free(&doc);
 	assert_int_equal(rc, MDG_OK);
 	return cfg;
+}
+
+/* Loads yaml as the form file name (its id must match the name) with ctx (NULL: the shipped
+ * languages); fails the test on any problem. */
+static inline struct form *test_form_from(const char *name, const char *yaml,
+					  const struct form_context *ctx)
+{
+	struct doc doc = { 0 };
+	struct doc_diags diags = { 0 };
+	struct form *f = NULL;
+	enum mdg_status rc = yaml_load_string(name, yaml, strlen(yaml), &doc, &diags);
+	if (rc == MDG_OK)
+		rc = form_from_doc(&doc, ctx, &f, &diags);
+	for (size_t i = 0; i < diags.n; i++)
+		fprintf(stderr, "%s\n", diags.msgs[i]);
+	doc_diags_free(&diags);
+	doc_free(&doc);
+	assert_int_equal(rc, MDG_OK);
+	return f;
 }
 
 /* A fresh temporary folder (caller removes it with test_rmdir). */
