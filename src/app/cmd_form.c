@@ -82,17 +82,6 @@ static const char *nth_id(const struct form *f, size_t i)
 	return x ? x->id : "?";
 }
 
-static bool uses_card(const struct form *f)
-{
-	for (size_t s = 0; s < f->n_sections; s++)
-		for (size_t k = 0; k < f->sections[s].n_fields; k++) {
-			int p = f->sections[s].fields[k].prefill_kind;
-			if (p != FP_NONE && p != FP_TODAY && p != FP_SITE_NAME && p != FP_FIELD)
-				return true;
-		}
-	return false;
-}
-
 /* Forms left out are named on stderr so that nobody wonders where one went. */
 static void report_skipped(const struct loaded *l)
 {
@@ -126,7 +115,7 @@ static int run_list(const struct cli_call *call)
 			json_str(&j, "title", textmap_get(&f->title, lang));
 			json_str(&j, "short_title", textmap_get(&f->short_title, lang));
 			json_int(&j, "fields", (int64_t)form_field_count(f));
-			json_bool(&j, "uses_card", uses_card(f));
+			json_bool(&j, "uses_card", form_reads_card(f, false));
 			json_bool(&j, "needs_my_number", f->needs_my_number);
 			json_obj_end(&j);
 		}

@@ -583,6 +583,20 @@ const struct form_field *form_field_at(const struct form *f, size_t i)
 	return NULL;
 }
 
+bool form_reads_card(const struct form *f, bool basic4_only)
+{
+	size_t n = form_field_count(f);
+	for (size_t i = 0; i < n; i++) {
+		int p = form_field_at(f, i)->prefill_kind;
+		bool basic4 = p == FP_CARD_NAME || p == FP_CARD_ADDRESS || p == FP_CARD_BIRTH_DATE ||
+			      p == FP_CARD_SEX;
+		bool status = p == FP_CARD_CERT_EXPIRY || p == FP_CARD_EXPIRY || p == FP_CARD_PIN_TRIES;
+		if (basic4 || (status && !basic4_only))
+			return true;
+	}
+	return false;
+}
+
 int form_index(const struct form *f, const char *id)
 {
 	size_t n = form_field_count(f);

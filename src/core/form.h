@@ -119,6 +119,10 @@ const char *form_type_name(int type);
 size_t form_field_count(const struct form *f);
 const struct form_field *form_field_at(const struct form *f, size_t i);
 
+/* True when a field of f is prefilled from the card: any card source, or with basic4_only those
+ * that need a PIN or 照合番号B (name, address, birth date, sex). */
+bool form_reads_card(const struct form *f, bool basic4_only);
+
 /* The field with id (borrowed), or NULL; *section_out (optional) gets its section. */
 const struct form_field *form_field_by_id(const struct form *f, const char *id,
 					  const struct form_section **section_out);

@@ -142,18 +142,6 @@ static const char *chosen_service(const struct kiosk *k)
 	return it->form ? it->form->service : it->svc->letter;
 }
 
-static bool form_uses_card(const struct form *f)
-{
-	size_t n = form_field_count(f);
-	for (size_t i = 0; i < n; i++) {
-		int p = form_field_at(f, i)->prefill_kind;
-		if (p == FP_CARD_NAME || p == FP_CARD_ADDRESS || p == FP_CARD_BIRTH_DATE ||
-		    p == FP_CARD_SEX)
-			return true;
-	}
-	return false;
-}
-
 /* The common frame: a title bar, the body below it, a hint line at the bottom. */
 static struct ui_rect frame(const char *title, const char *hint)
 {
@@ -517,7 +505,7 @@ static void next_step(struct kiosk *k)
 		issue_ticket(k);
 		return;
 	}
-	if (form_uses_card(f) && !k->card_read && k->tries != -2) {
+	if (form_reads_card(f, true) && !k->card_read && k->tries != -2) {
 		ui_replace(&k->loop, &card_screen);
 		return;
 	}
