@@ -481,6 +481,84 @@ out:
 	return rc;
 }
 
+enum mdg_status submission_update(struct store *st, const struct keyring *k, int64_t id,
+				  const struct form *f, const struct form_values *vals,
+				  const char *actor, int64_t now_ms, struct mdg_err *err)
+{
+	if (!f || !actor || !*actor)
+		return mdg_err_set(err, MDG_ERR_INVALID, "a submission update needs a form and an actor");
+	struct submission_new in = { .form = f, .vals = vals };
+	uint8_t *pt = NULL, *ct = NULL;
+	size_t pt_len = 0, ct_len = 0;
+	char *from_card = NULL;
+	sqlite3_stmt *s = NULL;
+	enum mdg_status rc = serialise(&in, &pt, &pt_len, &from_card, err);
+	if (rc)
+		return rc;
+	size_t ct_size = keyring_sealed_size(pt_len);
+	if (!(ct = malloc(ct_size))) {
+		rc = mdg_err_set(err, MDG_ERR_NOMEM, NULL);
+		goto out;
+	}
+	if ((rc = store_begin_write(st, err)))
+		goto out;
+	struct bizclock clock;
+	struct submission m;
+	if ((rc = store_stamp(st, now_ms, &clock, err)) || (rc = get_meta(st, id, &m, err)))
+		goto rollback;
+	if (strcmp(m.form_id, f->id) != 0) {
+		rc = mdg_err_set(err, MDG_ERR_INVALID, "submission %" PRId64 " is a %s, not a %s", id,
+				 m.form_id, f->id);
+		goto rollback;
+	}
+	unsigned char ad[128];
+	size_t ad_len = make_ad(st, id, ad, sizeof ad);
+	uint8_t nonce[KEYRING_NONCE_BYTES];
+	unsigned key_id = 0;
+	if ((rc = keyring_seal(k, ad, ad_len, pt, pt_len, &key_id, nonce, ct, ct_size, &ct_len, err)))
+		goto rollback;
+	secure_free(pt);
+	pt = NULL;
+	int64_t seq;
+	if ((rc = next_seq(st, &seq, err)) ||
+	    (rc = store_prepare(st, "UPDATE submissions SET seq = ?, updated_ms = ?, form_version = ?,"
+				    " key_id = ?, nonce = ?, sealed = ?, from_card = ?,"
+				    " status = CASE status WHEN 'draft' THEN 'submitted' ELSE status END"
+				    " WHERE id = ?", &s, err)))
+		goto rollback;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, clock.ms);
+	sqlite3_bind_int(s, 3, f->version);
+	sqlite3_bind_int(s, 4, (int)key_id);
+	sqlite3_bind_blob(s, 5, nonce, sizeof nonce, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, ct, (int)ct_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, from_card, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, id);
+	int r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (r != SQLITE_DONE) {
+		rc = store_sqlerr(st, r, err, "update submission");
+		goto rollback;
+	}
+	char target[48];
+	target_of(id, target, sizeof target);
+	if ((rc = audit_append(st, clock.ms, actor, "submission.update", target, NULL, err)))
+		goto rollback;
+	rc = store_commit(st, err);
+	goto out;
+rollback:
+	sqlite3_finalize(s);
+	store_rollback(st);
+out:
+	secure_free(pt);
+	free(ct);
+	free(from_card);
+	if (rc)
+		mdg_err_prefix(err, "submission");
+	return rc;
+}
+
 enum mdg_status submission_load(struct store *st, const struct keyring *k, int64_t id,
 				const struct form *f, const char *actor, int64_t now_ms,
 				struct submission *meta, struct form_values *vals,

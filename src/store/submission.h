@@ -105,6 +105,16 @@ enum mdg_status submission_load(struct store *st, const struct keyring *k, int64
 				struct submission *meta, struct form_values *vals,
 				struct mdg_err *err);
 
+/* Replaces the values of submission id (a form f of the same id; vals as for
+ * submission_create) after staff completed them at the counter: sealed again under the current
+ * key with a fresh nonce, a draft becomes submitted, and a "submission.update" audit row by actor
+ * is written in the same transaction. Errors: MDG_ERR_INVALID (the My Number among the values,
+ * another form, no actor), MDG_ERR_NOT_FOUND (no such submission: purged), MDG_ERR_NOMEM, store
+ * errors (nothing changed then). */
+enum mdg_status submission_update(struct store *st, const struct keyring *k, int64_t id,
+				  const struct form *f, const struct form_values *vals,
+				  const char *actor, int64_t now_ms, struct mdg_err *err);
+
 /* Records that submission id was printed (status printed, printed_ms) with a "submission.print"
  * audit row (detail "reprint" after the first time). MDG_ERR_NOT_FOUND, store errors. */
 enum mdg_status submission_mark_printed(struct store *st, int64_t id, const char *actor,

@@ -268,6 +268,47 @@ static void create_and_load(void **state)
 	assert_true(av.ok);
 }
 
+/* Staff complete a kiosk submission at the counter: the new values are sealed again (new
+ * nonce, still nothing in the clear), the old ones are gone, and the change is audited. */
+static void update_at_the_counter(void **state)
+{
+	struct fx *f = *state;
+	struct mdg_err err = { 0 };
+	struct submission s = create(f, T0, 0);
+	sqlite3 *db = raw(f);
+	uint8_t before[512], after[512];
+	size_t nb = raw_sealed(db, s.id, before);
+	struct form_values v;
+	assert_int_equal(submission_load(f->st, f->k, s.id, f->form, "staff-7", T0, NULL, &v, &err),
+			 MDG_OK);
+	form_values_set(&v, F_NOTE, "COUNTER-ADDED-ascii", false);
+	form_values_set(&v, F_ADDRESS, "沖縄県那覇市泉崎2-2-2", false);
+	assert_int_equal(submission_update(f->st, f->k, s.id, f->form, &v, "staff-7", T0 + 60000, &err),
+			 MDG_OK);
+	form_values_free(&v);
+	size_t na = raw_sealed(db, s.id, after);
+	assert_false(na == nb && memcmp(before, after, na) == 0);
+	assert_int_equal(pieces_in_store(f, (const uint8_t *)"COUNTER-ADDED", 13), 0);
+	struct submission m;
+	assert_int_equal(submission_load(f->st, f->k, s.id, f->form, "staff-7", T0, &m, &v, &err),
+			 MDG_OK);
+	assert_string_equal(v.v[F_NOTE], "COUNTER-ADDED-ascii");
+	assert_string_equal(v.v[F_ADDRESS], "沖縄県那覇市泉崎2-2-2");
+	assert_false(v.from_card[F_ADDRESS]);
+	assert_true(v.from_card[F_NAME]);
+	assert_string_equal(m.from_card, "name");
+	assert_true(m.seq > s.seq);
+	/* The My Number is refused here too, and nothing changes. */
+	form_values_set(&v, F_MY_NUMBER, "123456789018", false);
+	assert_int_equal(submission_update(f->st, f->k, s.id, f->form, &v, "staff-7", T0, &err),
+			 MDG_ERR_INVALID);
+	form_values_free(&v);
+	assert_int_equal(submission_update(f->st, f->k, 99, f->form, &f->vals, "staff-7", T0, &err),
+			 MDG_ERR_NOT_FOUND);
+	assert_int_equal(audit_count(f, "submission.update"), 1);
+	sqlite3_close(db);
+}
+
 static void refused_inputs_write_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -551,6 +592,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(create_and_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_inputs_write_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(update_at_the_counter, setup, teardown),
 		cmocka_unit_test_setup_teardown(moved_or_changed_values_fail, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_print_and_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(rotation_and_form_versions, setup, teardown),
