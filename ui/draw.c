@@ -9,6 +9,8 @@
 #include <wchar.h>
 
 #include "core/text.h"
+#include "print/escpos.h"
+#include "secure/mem.h"
 #include "ui/term.h"
 
 #define TEXT_MAX 4096
@@ -330,4 +332,29 @@ void draw_read_row(int y, char *out, int size, bool shapes)
 			x++; /* the second cell of a wide character */
 	}
 	out[o] = '\0';
+}
+
+bool draw_plain_jis(const char *s)
+{
+	unsigned char buf[2048];
+	size_t n;
+	bool ok = escpos_rom_text(s, buf, sizeof buf, &n);
+	secure_wipe(buf, sizeof buf);
+	return ok;
+}
+
+int draw_text_marked(int y, int x, int w, const char *s, enum ui_attr a)
+{
+	int used = 0;
+	for (const char *p = s; *p && used < w;) {
+		int len = 1;
+		while (len < 4 && ((unsigned char)p[len] & 0xC0) == 0x80)
+			len++;
+		char one[8];
+		memcpy(one, p, (size_t)len);
+		one[len] = '\0';
+		used += draw_text(y, x + used, w - used, one, draw_plain_jis(one) ? a : UA_MARK);
+		p += len;
+	}
+	return used;
 }

@@ -36,6 +36,14 @@ void draw_clear(void);
 /* Writes s (UTF-8; sanitised here) at y, x, cut to cols columns; returns the columns used. */
 int draw_text(int y, int x, int cols, const char *s, enum ui_attr a);
 
+/* True when every character of s is in JIS X 0208: what the forms, the printers and most
+ * terminal fonts show. Others (𠮷, 髙, 﨑, ...) are marked for staff to check. */
+bool draw_plain_jis(const char *s);
+
+/* draw_text with each character outside JIS X 0208 in UA_MARK, the rest in a; returns the
+ * columns used. */
+int draw_text_marked(int y, int x, int w, const char *s, enum ui_attr a);
+
 /* The same, centred in cols columns starting at x. */
 int draw_text_center(int y, int x, int cols, const char *s, enum ui_attr a);
 

@@ -5,10 +5,12 @@
 #include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/bizdate.h"
+#include "core/cardtext.h"
 #include "core/era.h"
 #include "core/i18n.h"
 #include "core/text.h"
@@ -743,6 +745,32 @@ static size_t n_chars(const char *s)
 		n++;
 	}
 	return n;
+}
+
+void form_input_normalise(const struct form_field *x, const char *in, char *out, size_t size)
+{
+	if (x->type != FT_DATE) {
+		snprintf(out, size, "%s", in);
+		return;
+	}
+	char d[9];
+	size_t n = 0;
+	for (const char *p = in; *p && n < 8; p++)
+		if (*p >= '0' && *p <= '9')
+			d[n++] = *p;
+	d[n] = '\0';
+	if (n == 8)
+		snprintf(out, size, "%.4s-%.2s-%.2s", d, d + 4, d + 6);
+	else
+		snprintf(out, size, "%s", in);
+}
+
+void form_sources_card(struct form_sources *src, const struct card_basic4 *b)
+{
+	src->card_name = b->name;
+	src->card_address = b->address;
+	src->card_birth_date = b->birth_date;
+	src->card_sex = card_sex_name(b->sex);
 }
 
 bool form_is_katakana(const char *s)

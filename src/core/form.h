@@ -185,6 +185,14 @@ int form_validate(const struct form *f, struct form_values *vals, const char *la
  * out before 1868-10-23. False when the date is not valid. */
 bool form_format_date(const char *date, const char *lang, char *out, size_t size);
 
+/* What a person typed for field x, as the value: a date typed as 8 digits (19480315, or with
+ * separators) becomes YYYY-MM-DD; anything else is copied. out gets size bytes. */
+void form_input_normalise(const struct form_field *x, const char *in, char *out, size_t size);
+
+/* Points the card members of src at the basic-4 in b (borrowed: b must outlive src's use). */
+struct card_basic4;
+void form_sources_card(struct form_sources *src, const struct card_basic4 *b);
+
 /* True when s is only full-width katakana, the prolonged sound mark, the middle dot and
  * ideographic spaces between words (what a フリガナ box accepts). */
 bool form_is_katakana(const char *s);

@@ -12,7 +12,6 @@
 #include "core/i18n.h"
 #include "core/pinpolicy.h"
 #include "core/ticket.h"
-#include "print/escpos.h"
 #include "print/qr.h"
 #include "secure/mem.h"
 #include "ui/draw.h"
@@ -483,10 +482,7 @@ static void start_form(struct kiosk *k)
 	struct form_sources src = { .card_pin_tries = k->tries, .today = today,
 				    .site_name = textmap_get(&k->s->cfg->site_name, "ja") };
 	if (k->card_read) {
-		src.card_name = k->card->name;
-		src.card_address = k->card->address;
-		src.card_birth_date = k->card->birth_date;
-		src.card_sex = card_sex_name(k->card->sex);
+		form_sources_card(&src, k->card);
 	}
 	if (form_prefill(f, &src, &k->vals) != 0)
 		abort();
@@ -759,33 +755,6 @@ static bool asked(const struct kiosk *k, size_t i)
 	return !x->my_number && !(k->have_vals && k->vals.from_card[i]);
 }
 
-/* True when every character of s is in JIS X 0208: what the forms, the printers and most
- * terminal fonts show. Others (𠮷, 髙, 﨑, ...) are marked for staff to check. */
-static bool plain_jis(const char *s)
-{
-	unsigned char buf[2048];
-	size_t n;
-	bool ok = escpos_rom_text(s, buf, sizeof buf, &n);
-	secure_wipe(buf, sizeof buf);
-	return ok;
-}
-
-/* Draws s on one row, each character outside JIS X 0208 in the mark attribute. */
-static void draw_marked(int y, int x, int w, const char *s)
-{
-	int used = 0;
-	for (const char *p = s; *p && used < w;) {
-		int len = 1;
-		while (((unsigned char)p[len] & 0xC0) == 0x80)
-			len++;
-		char one[8];
-		memcpy(one, p, (size_t)len);
-		one[len] = '\0';
-		used += draw_text(y, x + used, w - used, one, plain_jis(one) ? UA_TITLE : UA_MARK);
-		p += len;
-	}
-}
-
 static void check_draw(struct ui_loop *l)
 {
 	struct kiosk *k = K(l);
@@ -814,10 +783,10 @@ static void check_draw(struct ui_loop *l)
 				if (strcmp(x->options[o].value, v) == 0)
 					v = textmap_get(&x->options[o].label, k->lang);
 		draw_text(y, body.x, 20, textmap_get(&x->label, k->lang), UA_MUTED);
-		if (plain_jis(v)) {
+		if (draw_plain_jis(v)) {
 			y += draw_wrap(y, body.x + 22, body.w - 22, 3, v, UA_TITLE);
 		} else {
-			draw_marked(y++, body.x + 22, body.w - 22, v);
+			draw_text_marked(y++, body.x + 22, body.w - 22, v, UA_TITLE);
 			marked = true;
 		}
 	}
@@ -997,25 +966,6 @@ static void field_draw(struct ui_loop *l)
 	widget_buttons_draw(k->buttons, n, k->focus);
 }
 
-/* A typed date "19480315" (or with separators) as YYYY-MM-DD; other types unchanged. */
-static void normal_answer(const struct form_field *x, const char *in, char *out, size_t size)
-{
-	if (x->type != FT_DATE) {
-		snprintf(out, size, "%s", in);
-		return;
-	}
-	char d[9];
-	size_t n = 0;
-	for (const char *p = in; *p && n < 8; p++)
-		if (*p >= '0' && *p <= '9')
-			d[n++] = *p;
-	d[n] = '\0';
-	if (n == 8)
-		snprintf(out, size, "%.4s-%.2s-%.2s", d, d + 4, d + 6);
-	else
-		snprintf(out, size, "%s", in);
-}
-
 static enum ui_next field_event(struct ui_loop *l, const struct ui_event *ev)
 {
 	struct kiosk *k = K(l);
@@ -1065,7 +1015,7 @@ static enum ui_next field_event(struct ui_loop *l, const struct ui_event *ev)
 	if (next) {
 		if (typed(x)) {
 			char norm[1024];
-			normal_answer(x, k->answer, norm, sizeof norm);
+			form_input_normalise(x, k->answer, norm, sizeof norm);
 			keep_answer(k, norm);
 			secure_wipe(norm, sizeof norm);
 		}
