@@ -20,8 +20,8 @@
 #include "ui/kiosk/kiosk.h"
 #include "ui/term.h"
 
-static int master = -1;
-static struct term *term;
+#include "ptyscreen.h"
+
 static struct mdg_config *cfg;
 static struct form *form;
 
@@ -86,81 +86,19 @@ static const struct kiosk_ops ops = {
 
 /* ---- the pty ------------------------------------------------------------------------------- */
 
-/* Reads what curses wrote to the terminal, so that its writes never block. */
-static void drain(void)
+static bool step(void *k, int ms)
 {
-	char buf[65536];
-	while (read(master, buf, sizeof buf) > 0)
-		;
+	return kiosk_step(k, ms);
 }
 
-static void type(const char *bytes)
-{
-	/* one byte at a time, slower than a scanner: a person at the kiosk */
-	for (const char *p = bytes; *p; p++) {
-		assert_int_equal(write(master, p, 1), 1);
-		nanosleep(&(struct timespec){ 0, 60 * 1000000L }, NULL);
-	}
-}
-
-/* Runs the kiosk until nothing happens for a moment. */
 static void settle(struct kiosk *k)
 {
-	for (int i = 0; i < 40; i++) {
-		drain();
-		struct pollfd p = { .fd = term_in_fd(term), .events = POLLIN };
-		if (poll(&p, 1, 0) <= 0 && !input_pending() && i > 2)
-			break;
-		kiosk_step(k, 80);
-	}
-	drain();
-}
-
-/* The screen as text: every row, trailing spaces cut. */
-static void snapshot(char *out, size_t size)
-{
-	size_t o = 0;
-	for (int y = 0; y < draw_rows(); y++) {
-		char row[1024];
-		draw_read_row(y, row, sizeof row, true);
-		size_t n = strlen(row);
-		while (n && row[n - 1] == ' ')
-			n--;
-		if (o + n + 2 > size)
-			break;
-		memcpy(out + o, row, n);
-		o += n;
-		out[o++] = '\n';
-	}
-	out[o] = '\0';
+	settle_with(step, k);
 }
 
 static void golden(const char *name)
 {
-	char got[32768], path[512];
-	snapshot(got, sizeof got);
-	snprintf(path, sizeof path, "%s/tests/golden/kiosk/%s.txt", getenv("MDG_SOURCE_DIR"), name);
-	const char *update = getenv("UPDATE_GOLDEN");
-	if (update && *update == '1') {
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "no golden %s (run with UPDATE_GOLDEN=1 to create it); screen:\n%s", path, got);
-		fail();
-	}
-	char want[32768];
-	size_t n = fread(want, 1, sizeof want - 1, f);
-	fclose(f);
-	want[n] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "screen %s differs from %s\n--- got\n%s--- want\n%s", name, path, got, want);
-		fail();
-	}
+	golden_in("kiosk", name);
 }
 
 static struct kiosk *start(const char *lang)
@@ -232,18 +170,7 @@ static int setup(void **state)
 	}
 	doc_free(&d);
 	doc_diags_free(&g);
-	int slave;
-	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-	if (openpty(&master, &slave, NULL, NULL, &ws) != 0)
-		return -1;
-	fcntl(master, F_SETFL, O_NONBLOCK);
-	struct term_opts o = { .in_fd = slave, .out_fd = slave, .term_name = "xterm-256color",
-			       .kiosk = true, .min_cols = 80, .min_rows = 24 };
-	if (term_open(&o, &term, &err) != MDG_OK) {
-		fprintf(stderr, "term_open: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
+	return pty_open(24, 80);
 }
 
 static int teardown(void **state)
