@@ -89,12 +89,10 @@ enum mdg_status helptopics_parse(const char *list, uint32_t *mask, struct mdg_er
 		size_t k = n;
 		while (k && p[k - 1] == ' ')
 			k--;
-		if (k == 0 && (*p || m == 0 || p[n] == ','))
+		if (k == 0)
 			return mdg_err_set(err, MDG_ERR_INVALID,
 					   "topics: an empty entry; give ids separated by commas (%s)",
 					   item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
-		if (k == 0)
-			break;
 		int found = -1;
 		for (int i = 0; i < HELP_TOPIC_COUNT && found < 0; i++)
 			if (strlen(help_topics[i].id) == k && memcmp(help_topics[i].id, p, k) == 0)
