@@ -22,6 +22,20 @@ void out_clock(int64_t ms, char out[8])
 	snprintf(out, 8, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
 }
 
+void out_iso_time(int64_t ms, char out[32])
+{
+	out[0] = '\0';
+	if (ms <= 0)
+		return;
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char zone[8];
+	localtime_r(&t, &tm);
+	strftime(zone, sizeof zone, "%z", &tm); /* +0900 */
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
+}
+
 long out_minutes(int64_t ms)
 {
 	return (long)((ms + 30000) / 60000);

@@ -14,6 +14,10 @@
 /* "HH:MM" local time of a UTC ms time; "--:--" for 0. out needs 8 bytes. */
 void out_clock(int64_t ms, char out[8]);
 
+/* "2026-11-25T09:30:00+09:00": the local ISO 8601 time of a UTC ms time; "" for 0. out needs
+ * 32 bytes. */
+void out_iso_time(int64_t ms, char out[32]);
+
 /* Whole minutes of a duration, rounded to nearest. */
 long out_minutes(int64_t ms);
 

@@ -30,6 +30,9 @@ static const struct synctab_col event_cols[] = {
 	T("detail", "text"),
 };
 
+/* The help session's note is left out: staff write it freely, and although they are asked not
+ * to (and warned by helpnote_check), a note may hold a name or a phone number. Counts, topics,
+ * durations and outcomes are what the city's reports need. */
 static const struct synctab_col session_cols[] = {
 	I("id", "bigint"), I("seq", "bigint"), T("bizdate", "date"), I("counter", "integer"),
 	T("staff", "text"), I("ticket_id", "bigint"), I("started_ms", "bigint"),

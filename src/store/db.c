@@ -127,6 +127,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX submissions_created ON submissions(created_ms);"
 	"CREATE INDEX submissions_purge_after ON submissions(purge_after_ms);"
 	"CREATE INDEX submissions_ticket ON submissions(ticket_id) WHERE ticket_id IS NOT NULL;",
+	/* 3: staff's free-text note on a help session (store/helpsession.c). It stays at the site:
+	 * core/synctab.c leaves it out of the sync. */
+	"ALTER TABLE help_sessions ADD COLUMN note TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX help_sessions_bizdate ON help_sessions(bizdate, started_ms);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -579,6 +583,9 @@ enum mdg_status store_check(struct store *st, struct store_check_report *r, stru
 		"SELECT printf('ticket dated %s is after the stored business date %s', max(bizdate),"
 		"  (SELECT value FROM meta WHERE key = 'last_bizdate')) FROM tickets"
 		" HAVING max(bizdate) > (SELECT value FROM meta WHERE key = 'last_bizdate')",
+		/* help sessions end after they start */
+		"SELECT printf('help session %d ended before it started', id) FROM help_sessions"
+		" WHERE ended_ms IS NOT NULL AND ended_ms < started_ms",
 	};
 	memset(r, 0, sizeof *r);
 	enum mdg_status rc = MDG_OK;
