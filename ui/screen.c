@@ -87,6 +87,15 @@ void ui_draw(struct ui_loop *l)
 	l->frames++;
 }
 
+void ui_draw_below(struct ui_loop *l)
+{
+	if (l->depth >= 2 && l->stack[l->depth - 2]->draw) {
+		l->depth--;
+		l->stack[l->depth - 1]->draw(l);
+		l->depth++;
+	}
+}
+
 bool ui_step(struct ui_loop *l, int timeout_ms)
 {
 	if (l->dirty)

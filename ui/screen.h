@@ -66,6 +66,10 @@ const struct ui_screen *ui_top(const struct ui_loop *l);
 /* Draws the top screen now (or the "please enlarge" screen) and flushes. */
 void ui_draw(struct ui_loop *l);
 
+/* For a screen drawn over another (a prompt, a list of choices): draws the screen below the top
+ * one first, as if it were on top (it sees itself as ui_top). */
+void ui_draw_below(struct ui_loop *l);
+
 /* Runs until a handler returns UN_QUIT. */
 void ui_run(struct ui_loop *l);
 

@@ -99,6 +99,16 @@ void bizdate_of_ms(int64_t ms, char out[BIZDATE_LEN])
 		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 }
 
+bool date_days_between(const char *from, const char *to, int *days)
+{
+	int y1, m1, d1, y2, m2, d2;
+	if (!parse_date(from, 1, &y1, &m1, &d1) || !parse_date(to, 1, &y2, &m2, &d2))
+		return false;
+	*days = (int)(days_from_civil(y2, (unsigned)m2, (unsigned)d2) -
+		      days_from_civil(y1, (unsigned)m1, (unsigned)d1));
+	return true;
+}
+
 static int64_t span_start = 1, span_end = 0;
 static int span_hour;
 

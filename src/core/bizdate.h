@@ -38,7 +38,12 @@ bool bizdate_valid(const char *s);
  * dates on forms). */
 bool date_valid(const char *s);
 
+/* Days from date `from` to date `to` (negative when to is earlier) into *days; false when either is
+ * not a valid YYYY-MM-DD. */
+bool date_days_between(const char *from, const char *to, int *days);
+
 /* out = date + days (days may be negative). Returns false for an invalid date. */
+
 bool bizdate_add_days(const char *date, int days, char out[BIZDATE_LEN]);
 
 /* Day of the week of a valid date: 0 = Monday .. 6 = Sunday; -1 when invalid. */

@@ -38,6 +38,12 @@ static void valid_dates(void **state)
 static void add_days_across_months_and_years(void **state)
 {
 	char out[BIZDATE_LEN];
+	int days = 0;
+	assert_true(date_days_between("2026-11-25", "2027-02-25", &days));
+	assert_int_equal(days, 92);
+	assert_true(date_days_between("2028-03-01", "2028-02-28", &days));
+	assert_int_equal(days, -2);
+	assert_false(date_days_between("2026-02-30", "2026-03-01", &days));
 	assert_true(bizdate_add_days("2026-12-31", 1, out));
 	assert_string_equal(out, "2027-01-01");
 	assert_true(bizdate_add_days("2028-03-01", -1, out));
