@@ -8,18 +8,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/bizdate.h"
 #include "core/text.h"
 
 void out_clock(int64_t ms, char out[8])
 {
-	if (ms <= 0) {
-		snprintf(out, 8, "--:--");
-		return;
-	}
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	snprintf(out, 8, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+	bizclock_hhmm(ms, out);
 }
 
 void out_iso_time(int64_t ms, char out[32])

@@ -210,3 +210,15 @@ int64_t bizclock_now_ms(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+void bizclock_hhmm(int64_t ms, char out[8])
+{
+	if (ms <= 0) {
+		snprintf(out, 8, "--:--");
+		return;
+	}
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	snprintf(out, 8, "%02u:%02u", (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}

@@ -25,6 +25,9 @@ void bizdate_of_ms(int64_t ms, char out[BIZDATE_LEN]);
  * (not thread-safe; madoguchi is single-threaded). Changing TZ needs bizdate_reset_cache(). */
 int bizdate_hour_of_ms(int64_t ms);
 
+/* "HH:MM" local time (process TZ) of a UTC millisecond time; "--:--" for 0 or less. */
+void bizclock_hhmm(int64_t ms, char out[8]);
+
 /* Forgets the cached hour span (after a change of TZ). */
 void bizdate_reset_cache(void);
 

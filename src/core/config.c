@@ -186,6 +186,16 @@ static const struct schema_field queue_fields[] = {
 };
 static const struct schema queue_schema = { queue_fields, N_OF(queue_fields), 0 };
 
+static const struct schema_field staff_fields[] = {
+	{ "lockout_failures", SCH_INT, .def = "5", .min = 1, .max = 20,
+	  .off = OFF(mdg_config, staff_lockout_failures),
+	  .doc = "wrong PINs in a row after which a staff account locks" },
+	{ "lockout_minutes", SCH_INT, .def = "15", .min = 1, .max = 1440,
+	  .off = OFF(mdg_config, staff_lockout_minutes),
+	  .doc = "how long a locked staff account stays locked (a supervisor may unlock it sooner)" },
+};
+static const struct schema staff_schema = { staff_fields, N_OF(staff_fields), 0 };
+
 static const struct schema_field service_fields[] = {
 	{ "letter", SCH_STR, .required = true, .valid = valid_letter,
 	  .valid_doc = "one capital letter A-Z",
@@ -282,6 +292,7 @@ static const struct schema_field top_fields[] = {
 	  .doc = "the language a kiosk starts in; one of languages" },
 	{ "idle_timeout_s", SCH_MAP, .sub = &idle_schema, .doc = "idle timeouts per role" },
 	{ "queue", SCH_MAP, .sub = &queue_schema, .doc = "the queue policy" },
+	{ "staff", SCH_MAP, .sub = &staff_schema, .doc = "staff logins" },
 	{ "services", SCH_LIST, .required = true, .min_items = 1, .max_items = 26,
 	  .sub = &service_schema, .off = OFF(mdg_config, services),
 	  .count_off = OFF(mdg_config, n_services), .doc = "the services (queues) of the office" },

@@ -69,6 +69,9 @@ struct mdg_config {
 	int overdue_percent;         /* a ticket waiting longer than target * this/100 goes first */
 	int noshow_after_recalls;    /* no-show is allowed after this many recalls */
 	int eta_window;              /* ETA uses the median of the last N service times */
+	/* staff logins */
+	int staff_lockout_failures;  /* wrong PINs in a row that lock an account */
+	int staff_lockout_minutes;   /* how long it stays locked */
 	/* services, counters, terminals */
 	struct mdg_service *services;
 	size_t n_services;

@@ -8,7 +8,8 @@
 
 /* X(name, exit code, message). Exit codes are the CLI's documented contract:
  * 0 ok, 1 operational failure, 2 bad input, 3 refused in the current state, 4 busy,
- * 130 interrupted (by SIGINT; a command stopped by SIGTERM exits 143). */
+ * 5 not authenticated or not allowed (wrong staff id or PIN, a locked account, a role without
+ * the right), 130 interrupted (by SIGINT; a command stopped by SIGTERM exits 143). */
 #define MDG_STATUS_LIST(X)                                                   \
 	X(MDG_OK,            0, "ok")                                        \
 	X(MDG_ERR_NOMEM,     1, "out of memory")                             \
@@ -26,6 +27,8 @@
 	X(MDG_ERR_STATE,     3, "not allowed in the current state")          \
 	X(MDG_ERR_EMPTY,     3, "nothing waiting")                           \
 	X(MDG_ERR_BUSY,      4, "busy: another process holds the database")  \
+	X(MDG_ERR_AUTH,      5, "wrong staff id or PIN")                     \
+	X(MDG_ERR_DENIED,    5, "not allowed for this role")                 \
 	X(MDG_ERR_CANCELLED, 130, "interrupted")
 
 enum mdg_status {
