@@ -15,7 +15,7 @@
 static const struct cli_cmd *const tables[] = {
 	cmd_config_table, cmd_db_table, cmd_keys_table, cmd_ticket_table, cmd_queue_table,
 	cmd_report_table, cmd_card_table, cmd_form_table, cmd_kiosk_table, cmd_sync_table,
-	cmd_form_purge_table, cmd_sessions_table,
+	cmd_form_purge_table, cmd_sessions_table, cmd_counter_table,
 };
 
 static const struct cli_opt common_opts[] = {

@@ -78,5 +78,6 @@ extern const struct cli_cmd cmd_form_purge_table[];
 extern const struct cli_cmd cmd_kiosk_table[];
 extern const struct cli_cmd cmd_sync_table[];
 extern const struct cli_cmd cmd_sessions_table[];
+extern const struct cli_cmd cmd_counter_table[];
 
 #endif

@@ -24,7 +24,7 @@ static int master = -1;
 static struct term *term;
 
 /* Opens the pty and the terminal on it; 0 or -1. */
-static int pty_open(int rows, int cols)
+static inline int pty_open(int rows, int cols)
 {
 	int slave;
 	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
@@ -42,7 +42,7 @@ static int pty_open(int rows, int cols)
 }
 
 /* Reads what curses wrote to the terminal, so that its writes never block. */
-static void drain(void)
+static inline void drain(void)
 {
 	char buf[65536];
 	while (read(master, buf, sizeof buf) > 0)
@@ -50,7 +50,7 @@ static void drain(void)
 }
 
 /* Types bytes one at a time, slower than a scanner: a person. */
-static void type(const char *bytes)
+static inline void type(const char *bytes)
 {
 	for (const char *p = bytes; *p; p++) {
 		if (write(master, p, 1) != 1)
@@ -60,7 +60,7 @@ static void type(const char *bytes)
 }
 
 /* Writes bytes at once: a barcode scanner's burst (end it with "\r"). */
-static void scan(const char *bytes)
+static inline void scan(const char *bytes)
 {
 	size_t n = strlen(bytes);
 	if (write(master, bytes, n) != (ssize_t)n)
@@ -69,7 +69,7 @@ static void scan(const char *bytes)
 
 /* Steps a screen (step(obj, timeout) is kiosk_step, counter_step, ...) until nothing happens
  * for a moment. */
-static void settle_with(bool (*step)(void *, int), void *obj)
+static inline void settle_with(bool (*step)(void *, int), void *obj)
 {
 	for (int i = 0; i < 40; i++) {
 		drain();
@@ -82,7 +82,7 @@ static void settle_with(bool (*step)(void *, int), void *obj)
 }
 
 /* The screen as text: every row, trailing spaces cut. */
-static void snapshot(char *out, size_t size)
+static inline void snapshot(char *out, size_t size)
 {
 	size_t o = 0;
 	for (int y = 0; y < draw_rows(); y++) {
@@ -101,7 +101,7 @@ static void snapshot(char *out, size_t size)
 }
 
 /* Compares the screen with tests/golden/<dir>/<name>.txt (or writes it with UPDATE_GOLDEN=1). */
-static void golden_in(const char *dir, const char *name)
+static inline void golden_in(const char *dir, const char *name)
 {
 	char got[32768], path[512];
 	snapshot(got, sizeof got);
@@ -130,7 +130,7 @@ static void golden_in(const char *dir, const char *name)
 }
 
 /* True when the screen shows s somewhere. */
-static bool screen_has(const char *s)
+static inline bool screen_has(const char *s)
 {
 	char got[32768];
 	snapshot(got, sizeof got);
