@@ -18,6 +18,7 @@
 
 #include "ui/draw.h"
 #include "ui/input.h"
+#include "ui/screen.h"
 #include "ui/term.h"
 
 static int master = -1;
@@ -56,6 +57,24 @@ static inline void type(const char *bytes)
 		if (write(master, p, 1) != 1)
 			abort();
 		nanosleep(&(struct timespec){ 0, 60 * 1000000L }, NULL);
+	}
+}
+
+/* Types bytes at a person's pace while the screen runs (step as in settle_with): for screens
+ * that take scans, which would see keys read late, all at once, as a scanner's burst. */
+static inline void type_live(bool (*step)(void *, int), void *obj, const char *bytes)
+{
+	for (const char *p = bytes; *p; p++) {
+		/* an arrow key's sequence goes at once, as a terminal sends it */
+		size_t n = p[0] == '\033' && (p[1] == '[' || p[1] == 'O') && p[2] ? 3 : 1;
+		if (write(master, p, n) != (ssize_t)n)
+			abort();
+		p += n - 1;
+		long long until = ui_now_ms() + 60;
+		while (ui_now_ms() < until) {
+			drain();
+			step(obj, (int)(until - ui_now_ms()));
+		}
 	}
 }
 

@@ -361,7 +361,7 @@ static void main_draw(struct ui_loop *l)
 	struct ui_rect b = frame(c, NULL,
 				 _("1 call next   2 call a number   3 recall   4 no-show   5 hold   "
 				   "6 transfer   7 finish   8 open the form (or scan the ticket)   "
-				   "9 card check   0 help session   Esc log out"), 2);
+				   "9 card check   0 help session   Esc log out"), 3);
 	int y = b.y;
 	draw_text(y++, b.x, b.w, _("Waiting"), UA_TITLE);
 	const struct mdg_config *cfg = c->s->cfg;
@@ -632,12 +632,13 @@ static void prompt_draw(struct ui_loop *l)
 	struct counter *c = C(l);
 	ui_draw_below(l);
 	int cols = draw_cols(), rows = draw_rows();
-	int h = 9, y = rows - h - 3;
+	int h = 10, y = rows - h - 3;
 	if (y < 2)
 		y = 2;
 	draw_fill(y, 1, h, cols - 2, UA_NORMAL);
 	draw_box(y, 1, h, cols - 2, UA_FOCUS);
-	draw_text(y + 1, 3, cols - 6, c->prompt_title, UA_TITLE);
+	draw_wrap(y + 1, 3, cols - 6, 2, c->prompt_title, UA_TITLE);
+	y++;
 	if (c->masked) {
 		char stars[64] = "";
 		for (size_t i = 0; i < c->entry_pad.len && i < 20; i++)
@@ -649,7 +650,7 @@ static void prompt_draw(struct ui_loop *l)
 	}
 	if (c->prompt_msg[0])
 		draw_wrap(y + 5, 3, cols - 6, 2, c->prompt_msg, UA_WARN);
-	draw_text(y + h - 2, 3, cols - 6, _("Enter: done   Esc: cancel"), UA_MUTED);
+	draw_text(y + h - 3, 3, cols - 6, _("Enter: done   Esc: cancel"), UA_MUTED);
 }
 
 static void prompt_done(struct counter *c);
@@ -1593,10 +1594,10 @@ static void tries_line(struct counter *c, int y, int x, int w, const char *what,
 {
 	char line[300];
 	if (tries <= 0)
-		snprintf(line, sizeof line, _("%s: LOCKED (reset at the counter: PIN reset procedure)"), what);
+		snprintf(line, sizeof line, _("%s: LOCKED (needs the PIN reset procedure)"), what);
 	else
 		snprintf(line, sizeof line, _("%s: %d of %d tries left"), what, tries, max);
-	draw_text(y, x, w, line, tries <= 0 ? UA_WARN : tries < max ? UA_TITLE : UA_NORMAL);
+	draw_wrap(y, x, w, 1, line, tries <= 0 ? UA_WARN : tries < max ? UA_TITLE : UA_NORMAL);
 }
 
 static void cardhelp_draw(struct ui_loop *l)
@@ -1604,7 +1605,7 @@ static void cardhelp_draw(struct ui_loop *l)
 	struct counter *c = C(l);
 	struct ui_rect b = frame(c, _("Card check"),
 				 _("1 read again   Esc: back   (no PIN is used and no try is spent;"
-				   " nothing is stored)"), 1);
+				   " nothing is stored)"), 2);
 	int y = b.y;
 	if (!c->have_cstat) {
 		draw_wrap(y + 1, b.x, b.w, 3, c->card_msg, UA_WARN);
