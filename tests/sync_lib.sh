@@ -61,18 +61,19 @@ issue() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["ticket"]["number"])'
 }
 
-# help_session DIR: one help session row (its seq after every other), or with an id, the
-# session's end: a new seq, as every change of a row gives.
+# help_session DIR: one help session row (its seq after every other), with a note that must
+# never reach central, or with an id, the session's end: a new seq, as every change of a row
+# gives.
 help_session() {
 	local db=$1/site.db id=${2:-}
 	if [ -z "$id" ]; then
 		sqlite3 "$db" "INSERT INTO help_sessions(seq, bizdate, counter, staff, started_ms, topics,
-			channel, age_band, skill_before)
+			channel, age_band, skill_before, note)
 			VALUES((SELECT coalesce(max(seq), 0) + 1 FROM help_sessions), '2027-03-15', 2, 's07',
-			1805072400000, 'pin_reset,mynaportal', 'counter', '70s', 2)"
+			1805072400000, 'pin_reset,mynaportal', 'counter', '70-79', 2, 'SITE-NOTE-比嘉さん')"
 	else
 		sqlite3 "$db" "UPDATE help_sessions SET ended_ms = started_ms + 900000, skill_after = 4,
-			outcome = 'solved', follow_up = 1,
+			outcome = 'resolved', follow_up = 1,
 			seq = (SELECT max(seq) + 1 FROM help_sessions) WHERE id = $id"
 	fi
 }

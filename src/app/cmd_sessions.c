@@ -70,10 +70,7 @@ static void json_session(struct json_writer *j, const struct help_session *h)
 	json_obj_begin(j, NULL);
 	json_int(j, "id", h->id);
 	json_str(j, "business_date", h->bizdate);
-	if (h->counter)
-		json_int(j, "counter", h->counter);
-	else
-		json_null(j, "counter");
+	json_int_or_null(j, "counter", h->counter);
 	json_str(j, "staff", h->staff[0] ? h->staff : NULL);
 	json_str(j, "ticket", h->ticket_number[0] ? h->ticket_number : NULL);
 	json_bool(j, "finished", h->ended_ms != 0);
@@ -92,14 +89,8 @@ static void json_session(struct json_writer *j, const struct help_session *h)
 	json_arr_end(j);
 	json_str(j, "channel", help_channels[h->channel].id);
 	json_str(j, "age_band", help_age_bands[h->age_band].id);
-	if (h->skill_before)
-		json_int(j, "skill_before", h->skill_before);
-	else
-		json_null(j, "skill_before");
-	if (h->skill_after)
-		json_int(j, "skill_after", h->skill_after);
-	else
-		json_null(j, "skill_after");
+	json_int_or_null(j, "skill_before", h->skill_before);
+	json_int_or_null(j, "skill_after", h->skill_after);
 	if (h->skill_before && h->skill_after)
 		json_int(j, "skill_gain", gain(h));
 	else
@@ -280,12 +271,8 @@ static enum mdg_status item_opt(const struct cli_call *call, const char *name,
 	int i = help_item_find(items, (size_t)n, v);
 	if (i < 0) {
 		char ids[256];
-		size_t o = 0;
-		ids[0] = '\0';
-		for (int k = 0; k < n && o < sizeof ids; k++)
-			o += (size_t)snprintf(ids + o, sizeof ids - o, "%s%s", k ? ", " : "", items[k].id);
-		return mdg_err_set(err, MDG_ERR_USAGE, _("--%s is one of %s, not '%s'"), name, ids,
-				   v ? v : "");
+		return mdg_err_set(err, MDG_ERR_USAGE, _("--%s is one of %s, not '%s'"), name,
+				   help_item_ids(items, (size_t)n, ids, sizeof ids), v ? v : "");
 	}
 	*out = i;
 	return MDG_OK;

@@ -52,22 +52,13 @@ void out_json_ticket(struct json_writer *j, const char *key, const struct ticket
 		json_str(j, "priority", ticket_priority_name(t->priority));
 	json_str(j, "lang", t->lang);
 	json_bool(j, "printed", t->printed);
-	if (t->counter)
-		json_int(j, "counter", t->counter);
-	else
-		json_null(j, "counter");
+	json_int_or_null(j, "counter", t->counter);
 	json_str(j, "staff", t->staff[0] ? t->staff : NULL);
 	json_int(j, "recalls", t->recalls);
 	json_int(j, "issued_ms", t->issued_ms);
 	json_int(j, "queue_ms", t->queue_ms);
-	if (t->called_ms)
-		json_int(j, "called_ms", t->called_ms);
-	else
-		json_null(j, "called_ms");
-	if (t->ended_ms)
-		json_int(j, "ended_ms", t->ended_ms);
-	else
-		json_null(j, "ended_ms");
+	json_int_or_null(j, "called_ms", t->called_ms);
+	json_int_or_null(j, "ended_ms", t->ended_ms);
 	json_str(j, "outcome", t->outcome[0] ? t->outcome : NULL);
 	json_obj_end(j);
 }

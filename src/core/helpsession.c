@@ -67,7 +67,7 @@ void helpsession_init(struct help_session *s)
 	s->outcome = -1;
 }
 
-static const char *item_ids(const struct help_item *items, size_t n, char *buf, size_t size)
+const char *help_item_ids(const struct help_item *items, size_t n, char *buf, size_t size)
 {
 	size_t o = 0;
 	buf[0] = '\0';
@@ -92,7 +92,7 @@ enum mdg_status helptopics_parse(const char *list, uint32_t *mask, struct mdg_er
 		if (k == 0)
 			return mdg_err_set(err, MDG_ERR_INVALID,
 					   "topics: an empty entry; give ids separated by commas (%s)",
-					   item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
+					   help_item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
 		int found = -1;
 		for (int i = 0; i < HELP_TOPIC_COUNT && found < 0; i++)
 			if (strlen(help_topics[i].id) == k && memcmp(help_topics[i].id, p, k) == 0)
@@ -100,7 +100,7 @@ enum mdg_status helptopics_parse(const char *list, uint32_t *mask, struct mdg_er
 		if (found < 0)
 			return mdg_err_set(err, MDG_ERR_INVALID, "topics: unknown topic '%.*s' (one of %s)",
 					   (int)(k > 40 ? 40 : k), p,
-					   item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
+					   help_item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
 		if (m & (1u << found))
 			return mdg_err_set(err, MDG_ERR_INVALID, "topics: '%s' given twice",
 					   help_topics[found].id);
@@ -148,13 +148,13 @@ enum mdg_status helpsession_validate(const struct help_session *s, bool finished
 	char ids[HELP_TOPICS_LEN + 32];
 	if (s->channel < 0 || s->channel >= HELP_CHANNEL_COUNT)
 		return mdg_err_set(err, MDG_ERR_INVALID, "channel: one of %s",
-				   item_ids(help_channels, HELP_CHANNEL_COUNT, ids, sizeof ids));
+				   help_item_ids(help_channels, HELP_CHANNEL_COUNT, ids, sizeof ids));
 	if (s->age_band < 0 || s->age_band >= HELP_AGE_COUNT)
 		return mdg_err_set(err, MDG_ERR_INVALID, "age band: one of %s",
-				   item_ids(help_age_bands, HELP_AGE_COUNT, ids, sizeof ids));
+				   help_item_ids(help_age_bands, HELP_AGE_COUNT, ids, sizeof ids));
 	if (s->outcome < -1 || s->outcome >= HELP_OUTCOME_COUNT)
 		return mdg_err_set(err, MDG_ERR_INVALID, "outcome: one of %s",
-				   item_ids(help_outcomes, HELP_OUTCOME_COUNT, ids, sizeof ids));
+				   help_item_ids(help_outcomes, HELP_OUTCOME_COUNT, ids, sizeof ids));
 	if (s->topics >> HELP_TOPIC_COUNT)
 		return mdg_err_set(err, MDG_ERR_INVALID, "topics: unknown topic bits 0x%x",
 				   (unsigned)(s->topics >> HELP_TOPIC_COUNT));
@@ -184,13 +184,13 @@ enum mdg_status helpsession_validate(const struct help_session *s, bool finished
 		return mdg_err_set(err, MDG_ERR_INVALID, "end: no end time");
 	if (!s->topics)
 		return mdg_err_set(err, MDG_ERR_INVALID, "topics: at least one (%s)",
-				   item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
+				   help_item_ids(help_topics, HELP_TOPIC_COUNT, ids, sizeof ids));
 	if (!s->skill_before || !s->skill_after)
 		return mdg_err_set(err, MDG_ERR_INVALID, "skill: before and after, each from %d to %d",
 				   HELP_SKILL_MIN, HELP_SKILL_MAX);
 	if (s->outcome < 0)
 		return mdg_err_set(err, MDG_ERR_INVALID, "outcome: one of %s",
-				   item_ids(help_outcomes, HELP_OUTCOME_COUNT, ids, sizeof ids));
+				   help_item_ids(help_outcomes, HELP_OUTCOME_COUNT, ids, sizeof ids));
 	return MDG_OK;
 }
 

@@ -55,6 +55,9 @@ extern const struct help_item help_outcomes[HELP_OUTCOME_COUNT];
 /* The index of id in items[0..n), or -1 (NULL and unknown ids). */
 int help_item_find(const struct help_item *items, size_t n, const char *id);
 
+/* The ids of items[0..n) joined by ", " into buf (cut to size), for messages. Returns buf. */
+const char *help_item_ids(const struct help_item *items, size_t n, char *buf, size_t size);
+
 #define HELP_SKILL_MIN 1
 #define HELP_SKILL_MAX 5
 #define HELP_NOTE_MAX 500     /* bytes of UTF-8 */

@@ -104,3 +104,11 @@ void json_null(struct json_writer *j, const char *key)
 	member(j, key);
 	fputs("null", j->f);
 }
+
+void json_int_or_null(struct json_writer *j, const char *key, int64_t value)
+{
+	if (value)
+		json_int(j, key, value);
+	else
+		json_null(j, key);
+}

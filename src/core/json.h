@@ -26,6 +26,7 @@ void json_arr_begin(struct json_writer *j, const char *key);
 void json_arr_end(struct json_writer *j);
 void json_str(struct json_writer *j, const char *key, const char *value); /* NULL -> null */
 void json_int(struct json_writer *j, const char *key, int64_t value);
+void json_int_or_null(struct json_writer *j, const char *key, int64_t value); /* 0 -> null */
 void json_real(struct json_writer *j, const char *key, double value);    /* NaN -> null */
 void json_bool(struct json_writer *j, const char *key, bool value);
 void json_null(struct json_writer *j, const char *key);

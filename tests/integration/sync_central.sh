@@ -29,10 +29,11 @@ contains "$OUT" "Created the central schema"
 expect_exit 0 "$M" sync --init-central
 contains "$OUT" "nothing to do"
 
-# The central tables have the store's columns, less the ticket's token; never submissions or
-# staff.
+# The central tables have the store's columns, less the ticket's token and the help session's
+# note; never submissions or staff.
 for t in $SYNC_TABLES; do
-	want=$(sqlite3 "$A/site.db" "SELECT name FROM pragma_table_info('$t') WHERE name <> 'token' ORDER BY cid")
+	want=$(sqlite3 "$A/site.db" "SELECT name FROM pragma_table_info('$t')
+		WHERE name NOT IN ('token', 'note') ORDER BY cid")
 	have=$(pq "SELECT column_name FROM information_schema.columns WHERE table_schema = 'madoguchi'
 		AND table_name = '$t' AND column_name <> 'site' ORDER BY ordinal_position")
 	[ "$want" = "$have" ] || fail "central $t has columns $(echo $have), the store $(echo $want)"
@@ -76,8 +77,12 @@ morning "$A" 30 14
 help_session "$A" 1
 expect_exit 0 "$M" sync --json
 same_rows "$A" site-a
-[ "$(pq "SELECT outcome FROM madoguchi.help_sessions WHERE site = 'site-a' AND id = 1")" = solved ] ||
+[ "$(pq "SELECT outcome FROM madoguchi.help_sessions WHERE site = 'site-a' AND id = 1")" = resolved ] ||
 	fail "the ended help session did not replace its first version"
+# The session's note stays at the site.
+[ "$(pq "SELECT (SELECT count(*) FROM madoguchi.help_sessions h WHERE h::text LIKE '%SITE-NOTE%')
+	+ (SELECT count(*) FROM madoguchi.audit a WHERE a::text LIKE '%SITE-NOTE%')")" = 0 ] ||
+	fail "a help session's note reached central"
 
 # T16's replay: the central mark set back by 40 (a restored central backup, say): those rows are
 # sent again and nothing is stored twice.
