@@ -77,5 +77,7 @@ extern const struct cli_cmd cmd_form_table[];
 extern const struct cli_cmd cmd_form_purge_table[];
 extern const struct cli_cmd cmd_kiosk_table[];
 extern const struct cli_cmd cmd_sync_table[];
+extern const struct cli_cmd cmd_staff_table[];
+extern const struct cli_cmd cmd_audit_table[];
 
 #endif
