@@ -428,7 +428,7 @@ enum mdg_status staff_login(struct store *st, const struct staff_policy *p, cons
 		bizclock_hhmm(o.locked_until_ms, until);
 		mlog(MLOG_WARN, "staff login refused: %s is locked until %s", o.id, until);
 		return mdg_err_set(err, MDG_ERR_AUTH,
-				   "staff %s is locked after too many wrong PINs, until %s", o.id, until);
+				   "staff %s is locked until %s after too many wrong PINs", o.id, until);
 	case LOGIN_DISABLED:
 		/* Said only to someone who knows the PIN; anyone else learns nothing about the id. */
 		mlog(MLOG_WARN, "staff login refused: %s is disabled", o.id);
