@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include "secure/hash.h"
@@ -163,11 +164,11 @@ out:
 const char *audit_problem_name(enum audit_problem p)
 {
 	switch (p) {
-	case AUDIT_INTACT: return "intact";
-	case AUDIT_EDITED: return "edited";
-	case AUDIT_DELETED: return "deleted";
-	case AUDIT_REORDERED: return "reordered";
-	case AUDIT_TRUNCATED: return "truncated";
+	case AUDIT_INTACT: return N_("intact");
+	case AUDIT_EDITED: return N_("edited");
+	case AUDIT_DELETED: return N_("deleted");
+	case AUDIT_REORDERED: return N_("reordered");
+	case AUDIT_TRUNCATED: return N_("truncated");
 	}
 	return "?";
 }
