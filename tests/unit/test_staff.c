@@ -77,7 +77,7 @@ static int64_t raw_int(struct fx *f, const char *sql)
 
 static int64_t audit_count(struct fx *f, const char *where)
 {
-	char sql[400];
+	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE %s", where);
 	return raw_int(f, sql);
 }
