@@ -1,23 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* cardread: a secret from stdin, and the My Number at the counter. */
+/* cardread: the My Number at the counter. */
 #include "app/cardread.h"
-
-#include <stdio.h>
 
 #include "card/mynacard.h"
 #include "card/pcsc.h"
-
-size_t cardread_secret(char *buf, size_t size)
-{
-	size_t n = 0;
-	int ch;
-	while ((ch = getchar()) != EOF && ch != '\n' && ch != '\r') {
-		if (n + 1 < size)
-			buf[n++] = (char)ch;
-	}
-	buf[n] = '\0';
-	return n;
-}
 
 enum mdg_status cardread_my_number(const char *reader, int wait_ms, const char *pin, size_t len,
 				   char out[13], struct mdg_err *err)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cardread: the card reads that commands other than `card` need: a secret read from standard
- * input (never from the command line) and the My Number read at the counter for a form that
- * legally needs it. Secrets go into the caller's locked memory; the card is unpowered before
+/* cardread: the card reads that commands other than `card` need: the My Number read at the
+ * counter for a form that legally needs it (its PIN comes through app/secret.h). Secrets go into the caller's locked memory; the card is unpowered before
  * return on every path. */
 #ifndef MDG_APP_CARDREAD_H
 #define MDG_APP_CARDREAD_H
@@ -9,10 +8,6 @@
 #include <stddef.h>
 
 #include "core/status.h"
-
-/* Reads one line from stdin into buf (size bytes, locked memory), without the newline; returns
- * its length (a longer line is cut). */
-size_t cardread_secret(char *buf, size_t size);
 
 /* Opens the reader (NULL: the first with a card, waiting up to wait_ms), verifies the PIN under
  * the counter's policy (a clerk beside the resident) and reads the My Number into out (locked

@@ -15,7 +15,8 @@
 static const struct cli_cmd *const tables[] = {
 	cmd_config_table, cmd_db_table, cmd_keys_table, cmd_ticket_table, cmd_queue_table,
 	cmd_report_table, cmd_card_table, cmd_form_table, cmd_kiosk_table, cmd_sync_table,
-	cmd_form_purge_table, cmd_sessions_table, cmd_counter_table,
+	cmd_form_purge_table, cmd_sessions_table, cmd_counter_table, cmd_staff_table,
+	cmd_audit_table,
 };
 
 static const struct cli_opt common_opts[] = {
@@ -106,7 +107,8 @@ static void global_help(FILE *f)
 		}
 	fprintf(f, "\n'madoguchi COMMAND [SUBCOMMAND] --help' shows the options of one command.\n"
 		   "exit codes: 0 ok, 1 operational failure, 2 bad input, 3 refused in the current\n"
-		   "state (or nothing waiting), 4 database busy.\n");
+		   "state (or nothing waiting), 4 database busy, 5 wrong staff id or PIN, locked, or\n"
+		   "not allowed for the role.\n");
 }
 
 static void setup_i18n(void)

@@ -79,5 +79,7 @@ extern const struct cli_cmd cmd_kiosk_table[];
 extern const struct cli_cmd cmd_sync_table[];
 extern const struct cli_cmd cmd_sessions_table[];
 extern const struct cli_cmd cmd_counter_table[];
+extern const struct cli_cmd cmd_staff_table[];
+extern const struct cli_cmd cmd_audit_table[];
 
 #endif

@@ -9,6 +9,7 @@
 #include "app/cardread.h"
 #include "app/cli.h"
 #include "app/out.h"
+#include "app/secret.h"
 #include "app/site.h"
 #include "card/mynacard.h"
 #include "card/pcsc.h"
@@ -86,7 +87,7 @@ static int run_read(const struct cli_call *call)
 		rc = err.code;
 	if (rc)
 		goto out;
-	size_t len = cardread_secret(secret, 32);
+	size_t len = secret_read_line(NULL, secret, 32);
 	rc = pcsc_open(cli_get(call, "reader"), ms, &p, &err);
 	if (rc)
 		goto out;

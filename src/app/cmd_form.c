@@ -11,6 +11,7 @@
 #include "app/cli.h"
 #include "app/forms.h"
 #include "app/out.h"
+#include "app/secret.h"
 #include "app/site.h"
 #include "core/bizdate.h"
 #include "core/i18n.h"
@@ -439,7 +440,7 @@ static int run_render(const struct cli_call *call)
 		if (!rc && (!(pin = secure_alloc(32, &err)) || !(number = secure_alloc(13, &err))))
 			rc = err.code;
 		if (!rc) {
-			size_t len = cardread_secret(pin, 32);
+			size_t len = secret_read_line(NULL, pin, 32);
 			rc = cardread_my_number(cli_get(call, "reader"), 10000, pin, len, number, &err);
 			secure_wipe(pin, 32);
 		}

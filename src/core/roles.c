@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "core/i18n.h"
+
 #define K (1u << ROLE_KIOSK)
 #define S (1u << ROLE_STAFF)
 #define V (1u << ROLE_SUPERVISOR)
@@ -43,8 +45,8 @@ static const struct {
 };
 
 static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_KIOSK] = "kiosk", [ROLE_STAFF] = "staff", [ROLE_SUPERVISOR] = "supervisor",
-	[ROLE_ADMIN] = "admin", [ROLE_HOST] = "host",
+	[ROLE_KIOSK] = N_("kiosk"), [ROLE_STAFF] = N_("staff"), [ROLE_SUPERVISOR] = N_("supervisor"),
+	[ROLE_ADMIN] = N_("admin"), [ROLE_HOST] = N_("host"),
 };
 
 bool role_allows(enum role r, enum action a)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include "secure/hash.h"
@@ -163,11 +164,11 @@ out:
 const char *audit_problem_name(enum audit_problem p)
 {
 	switch (p) {
-	case AUDIT_INTACT: return "intact";
-	case AUDIT_EDITED: return "edited";
-	case AUDIT_DELETED: return "deleted";
-	case AUDIT_REORDERED: return "reordered";
-	case AUDIT_TRUNCATED: return "truncated";
+	case AUDIT_INTACT: return N_("intact");
+	case AUDIT_EDITED: return N_("edited");
+	case AUDIT_DELETED: return N_("deleted");
+	case AUDIT_REORDERED: return N_("reordered");
+	case AUDIT_TRUNCATED: return N_("truncated");
 	}
 	return "?";
 }
@@ -335,4 +336,32 @@ enum mdg_status audit_verify(struct store *st, struct audit_verify *v, struct md
 	if (rc)
 		return rc;
 	return check_tail(st, last_seq, prev, v, err);
+}
+
+enum mdg_status audit_list(struct store *st, int64_t from_ms, int64_t to_ms,
+			   int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+			   struct mdg_err *err)
+{
+	sqlite3_stmt *s;
+	enum mdg_status rc = store_prepare(st,
+		"SELECT seq, at_ms, actor, action, target, detail FROM audit"
+		" WHERE at_ms >= ?1 AND (?2 = 0 OR at_ms < ?2) ORDER BY seq", &s, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, from_ms);
+	sqlite3_bind_int64(s, 2, to_ms);
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct audit_row row = {
+			sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+			(const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
+			(const char *)sqlite3_column_text(s, 4), (const char *)sqlite3_column_text(s, 5),
+		};
+		if (fn(ctx, &row))
+			break;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = store_sqlerr(st, r, err, "audit list");
+	sqlite3_finalize(s);
+	return rc;
 }

@@ -53,4 +53,16 @@ const char *audit_problem_name(enum audit_problem p);
  * it could walk (see v->ok for the verdict). */
 enum mdg_status audit_verify(struct store *st, struct audit_verify *v, struct mdg_err *err);
 
+/* One row as audit_list hands it over; the strings are borrowed until the callback returns. */
+struct audit_row {
+	int64_t seq, at_ms;
+	const char *actor, *action, *target, *detail;
+};
+
+/* Calls fn for every row with from_ms <= at_ms < to_ms (0: no bound), in seq order. A
+ * non-zero return from fn stops the walk (MDG_OK still). */
+enum mdg_status audit_list(struct store *st, int64_t from_ms, int64_t to_ms,
+			   int (*fn)(void *ctx, const struct audit_row *r), void *ctx,
+			   struct mdg_err *err);
+
 #endif

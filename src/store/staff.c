@@ -109,6 +109,18 @@ static enum mdg_status other_admins(struct store *st, const char *id, int64_t *n
 	return rc;
 }
 
+/* MDG_ERR_STATE when o, about to lose its admin rights, is the last enabled admin. */
+static enum mdg_status keep_an_admin(struct store *st, const struct staff_info *o, struct mdg_err *err)
+{
+	int64_t others = 0;
+	if (o->role != ROLE_ADMIN || o->disabled)
+		return MDG_OK;
+	enum mdg_status rc = other_admins(st, o->id, &others, err);
+	if (!rc && others == 0)
+		rc = mdg_err_set(err, MDG_ERR_STATE, "'%s' is the last enabled admin: add another first", o->id);
+	return rc;
+}
+
 static enum mdg_status check_pin(const char *pin, size_t len, struct mdg_err *err)
 {
 	enum staffpin_verdict v = staffpin_check(pin, len);
@@ -217,16 +229,14 @@ enum mdg_status staff_set_role(struct store *st, const char *id, enum role role,
 	if (!role_is_staff(role))
 		return mdg_err_set(err, MDG_ERR_INVALID, "a staff role is staff, supervisor or admin");
 	struct staff_info o;
-	int64_t admins = 0;
 	enum mdg_status rc = store_begin_write(st, err);
 	if (rc)
 		return rc;
 	rc = read_row(st, id, &o, NULL, err);
 	if (!rc && o.role == role) /* nothing to do, nothing to audit */
 		return finish(st, rc, err);
-	if (!rc && o.role == ROLE_ADMIN && !o.disabled && !(rc = other_admins(st, id, &admins, err)) &&
-	    admins == 0)
-		rc = mdg_err_set(err, MDG_ERR_STATE, "'%s' is the last enabled admin: add another first", id);
+	if (!rc && role != ROLE_ADMIN)
+		rc = keep_an_admin(st, &o, err);
 	char detail[48];
 	snprintf(detail, sizeof detail, "%s->%s", role_name(o.role), role_name(role));
 	if (!rc)
@@ -241,16 +251,14 @@ enum mdg_status staff_set_disabled(struct store *st, const char *id, bool disabl
 				   const char *actor, struct mdg_err *err)
 {
 	struct staff_info o;
-	int64_t admins = 0;
 	enum mdg_status rc = store_begin_write(st, err);
 	if (rc)
 		return rc;
 	rc = read_row(st, id, &o, NULL, err);
 	if (!rc && o.disabled == disabled)
 		return finish(st, rc, err);
-	if (!rc && disabled && o.role == ROLE_ADMIN && !(rc = other_admins(st, id, &admins, err)) &&
-	    admins == 0)
-		rc = mdg_err_set(err, MDG_ERR_STATE, "'%s' is the last enabled admin: add another first", id);
+	if (!rc && disabled)
+		rc = keep_an_admin(st, &o, err);
 	if (!rc)
 		rc = write_row(st, "UPDATE staff SET disabled = ?3, updated_ms = ?2 WHERE id = ?1", id,
 			       now_ms, disabled, 0, NULL, err);
@@ -270,10 +278,9 @@ enum mdg_status staff_unlock(struct store *st, const char *id, int64_t now_ms, c
 	if (!rc)
 		rc = write_row(st, "UPDATE staff SET failures = 0, locked_until_ms = 0, updated_ms = ?2"
 				   " WHERE id = ?1", id, now_ms, 0, 0, NULL, err);
-	char detail[48];
-	snprintf(detail, sizeof detail, o.locked_until_ms > now_ms ? "lock lifted" : "failures cleared");
 	if (!rc)
-		rc = audit_append(st, now_ms, actor, "staff.unlock", id, detail, err);
+		rc = audit_append(st, now_ms, actor, "staff.unlock", id,
+				  o.locked_until_ms > now_ms ? "lock lifted" : "failures cleared", err);
 	return finish(st, rc, err);
 }
 
@@ -428,7 +435,7 @@ enum mdg_status staff_login(struct store *st, const struct staff_policy *p, cons
 		bizclock_hhmm(o.locked_until_ms, until);
 		mlog(MLOG_WARN, "staff login refused: %s is locked until %s", o.id, until);
 		return mdg_err_set(err, MDG_ERR_AUTH,
-				   "staff %s is locked after too many wrong PINs, until %s", o.id, until);
+				   "staff %s is locked until %s after too many wrong PINs", o.id, until);
 	case LOGIN_DISABLED:
 		/* Said only to someone who knows the PIN; anyone else learns nothing about the id. */
 		mlog(MLOG_WARN, "staff login refused: %s is disabled", o.id);
