@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/auth.h"
 #include "app/cli.h"
 #include "app/out.h"
 #include "app/site.h"
@@ -20,7 +21,6 @@
 #include "store/helpsession.h"
 
 /* Who the CLI's audit rows name until staff log in to it. */
-#define CLI_ACTOR "cli"
 
 /* The date range of --from/--to (default today, and --to defaults to --from). */
 static enum mdg_status date_range(const struct cli_call *call, struct site *site, char from[11],
@@ -41,14 +41,18 @@ static enum mdg_status date_range(const struct cli_call *call, struct site *site
 	return MDG_OK;
 }
 
-/* Opens the site and reads the sessions of the range. On failure the site is closed. */
+/* Opens the site, checks that the caller may see help sessions (they hold staff ids and notes:
+ * a supervisor's right, --as), and reads the sessions of the range. On failure the site is
+ * closed. */
 static enum mdg_status load(const struct cli_call *call, struct site *site, char from[11],
-			    char to[11], struct help_session **v, size_t *n, struct mdg_err *err)
+			    char to[11], struct help_session **v, size_t *n, struct staff_info *who,
+			    struct mdg_err *err)
 {
 	enum mdg_status rc = site_open(call, 0, site, err);
 	if (rc)
 		return rc;
-	if ((rc = date_range(call, site, from, to, err)) ||
+	if ((rc = auth_cli(call, site, ACT_SESSION_EXPORT, "help_sessions", who, err)) ||
+	    (rc = date_range(call, site, from, to, err)) ||
 	    (rc = helpsession_list(site->st, from, to, v, n, err)))
 		site_close(site);
 	return rc;
@@ -144,7 +148,8 @@ static int run_list(const struct cli_call *call)
 	struct help_session *v = NULL;
 	size_t n = 0;
 	char from[11], to[11];
-	if (load(call, &site, from, to, &v, &n, &err))
+	struct staff_info who;
+	if (load(call, &site, from, to, &v, &n, &who, &err))
 		return cli_fail(call, &err);
 	size_t open = 0;
 	for (size_t i = 0; i < n; i++)
@@ -218,11 +223,10 @@ static int run_export(const struct cli_call *call)
 	struct help_session *v = NULL;
 	size_t n = 0;
 	char from[11], to[11], detail[96];
-	if (load(call, &site, from, to, &v, &n, &err))
+	struct staff_info who;
+	if (load(call, &site, from, to, &v, &n, &who, &err))
 		return cli_fail(call, &err);
-	/* AUTHORISATION: exporting is a supervisor's right; the staff login (--as STAFF_ID) and the
-	 * role matrix will decide here, and name the staff id as the audit row's actor. */
-	const char *actor = CLI_ACTOR;
+	const char *actor = who.id;
 	/* The audit row commits before a single row is written: no unrecorded export. */
 	snprintf(detail, sizeof detail, "from %s to %s, %zu rows", from, to, n);
 	if (audit_append(site.st, site_now(), actor, "session.export", "help_sessions", detail, &err)) {
@@ -344,9 +348,13 @@ static int run_add(const struct cli_call *call)
 	if (site_open(call, 0, &site, &err))
 		return cli_fail(call, &err);
 	struct help_session h;
+	struct staff_info who;
 	int64_t id = 0;
+	/* the input first: a mistake is told before anyone types a PIN */
 	if (parse_add(call, &site, &h, &err) ||
-	    helpsession_record(site.st, &h, site_now(), CLI_ACTOR, &id, &err) ||
+	    auth_cli(call, &site, ACT_SESSION_RECORD, "help_sessions", &who, &err) ||
+	    (!h.staff[0] && snprintf(h.staff, sizeof h.staff, "%s", who.id) < 0) ||
+	    helpsession_record(site.st, &h, site_now(), who.id, &id, &err) ||
 	    helpsession_get(site.st, id, &h, &err)) {
 		site_close(&site);
 		return cli_fail(call, &err);
@@ -368,16 +376,16 @@ static int run_add(const struct cli_call *call)
 const struct cli_cmd cmd_sessions_table[] = {
 	{ .group = "sessions", .name = "list", .run = run_list,
 	  .summary = "help sessions of a date range, finished or not (with --json: every field)",
-	  .opts = { { "from", "YYYY-MM-DD", "first business date (default: today)" },
+	  .opts = { AUTH_OPT_AS, { "from", "YYYY-MM-DD", "first business date (default: today)" },
 		    { "to", "YYYY-MM-DD", "last business date (default: --from)" } } },
 	{ .group = "sessions", .name = "export", .run = run_export,
 	  .summary = "help sessions as CSV for the city's reports (audited; the note is never exported)",
-	  .opts = { { "from", "YYYY-MM-DD", "first business date (default: today)" },
+	  .opts = { AUTH_OPT_AS, { "from", "YYYY-MM-DD", "first business date (default: today)" },
 		    { "to", "YYYY-MM-DD", "last business date (default: --from)" },
 		    { "csv", NULL, "RFC 4180 CSV with a header row", true } } },
 	{ .group = "sessions", .name = "add", .run = run_add,
 	  .summary = "record a help session afterwards (an outreach class)",
-	  .opts = { { "channel", "CHANNEL", "counter | kiosk | outreach", true },
+	  .opts = { AUTH_OPT_AS, { "channel", "CHANNEL", "counter | kiosk | outreach", true },
 		    { "date", "YYYY-MM-DD", "the day it took place (default: today)" },
 		    { "start", "HH:MM", "local start time", true },
 		    { "end", "HH:MM", "local end time", true },

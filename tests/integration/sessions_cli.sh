@@ -11,8 +11,19 @@ M=$MADOGUCHI
 make_site
 export MADOGUCHI_NOW=2026-11-25T17:00:00+09:00
 "$M" db init >/dev/null
-
-add() { "$M" sessions add --channel outreach "$@"; }
+# who may: staff record sessions, a supervisor lists and exports them (they name staff and hold
+# notes); the host alone may do neither
+A_PIN=582731 S_PIN=946170 V_PIN=730519
+"$M" staff add adm --name "管理" --role admin <<<"$A_PIN" >/dev/null || fail "admin"
+printf '%s\n%s\n' "$A_PIN" "$S_PIN" | "$M" staff add s07 --name "窓口" --role staff --as adm >/dev/null || fail "staff"
+printf '%s\n%s\n' "$A_PIN" "$V_PIN" | "$M" staff add v01 --name "監督" --role supervisor --as adm >/dev/null || fail "supervisor"
+add() { "$M" sessions add --channel outreach --as s07 "$@" <<<"$S_PIN"; }
+sup() { "$M" sessions "$@" --as v01 <<<"$V_PIN"; }
+expect_exit 5 "$M" sessions add --channel outreach --start 10:00 --end 11:00 --topics other \
+	--age-band unknown --skill-before 3 --skill-after 3 --outcome partly
+expect_exit 5 "$M" sessions export --csv
+expect_exit 5 "$M" sessions list --as s07 <<<"$S_PIN"
+contains "$ERR" "session.export"
 
 expect_exit 0 add --start 10:00 --end 11:30 --topics pin_reset,mynaportal --age-band 70-79 \
 	--skill-before 2 --skill-after 4 --outcome resolved --staff s07 --note 'PINを2回間違えた'
@@ -46,7 +57,7 @@ sqlite3 "$WORK/site.db" "INSERT INTO help_sessions(seq, bizdate, counter, staff,
 	1795572000000, 'cert_renewal', 'counter', 'unknown')"
 
 # list: today by default, finished or not.
-expect_exit 0 "$M" sessions list --json
+expect_exit 0 sup list --json
 [ "$(json 'j["count"]')" = 3 ] || fail "list today: $OUT"
 [ "$(json 'j["unfinished"]')" = 1 ] || fail "list unfinished: $OUT"
 [ "$(json '[s["id"] for s in j["sessions"]]')" = "[3, 1, 4]" ] || fail "list order: $OUT"
@@ -55,16 +66,16 @@ expect_exit 0 "$M" sessions list --json
 [ "$(json 'j["sessions"][1]["started"]')" = 2026-11-25T10:00:00+09:00 ] || fail "started: $OUT"
 [ "$(json 'j["sessions"][2]["finished"]')" = False ] || fail "unfinished row: $OUT"
 [ "$(json 'j["sessions"][2]["ticket"]')" = C-001 ] || fail "ticket number: $OUT"
-expect_exit 0 "$M" sessions list --from 2026-11-24 --to 2026-11-25
+expect_exit 0 sup list --from 2026-11-24 --to 2026-11-25
 contains "$OUT" "Help sessions from 2026-11-24 to 2026-11-25: 4 (unfinished: 1)"
 contains "$OUT" "unfinished"
 contains "$OUT" "Smartphone basics, Scams and security"
-LANGUAGE=ja expect_exit 0 "$M" sessions list --from 2026-11-24
+LANGUAGE=ja expect_exit 0 sup list --from 2026-11-24
 contains "$OUT" "スマートフォンの基本"
 
 # export: CSV read back by Python, field by field; no note anywhere.
 audit_before=$(sqlite3 "$WORK/site.db" "SELECT count(*) FROM audit WHERE action = 'session.export'")
-"$M" sessions export --from 2026-11-24 --to 2026-11-25 --csv >"$WORK/export.csv" || fail "export"
+sup export --from 2026-11-24 --to 2026-11-25 --csv >"$WORK/export.csv" || fail "export"
 OUT=$(cat "$WORK/export.csv")
 case "$OUT" in *公民館* | *0120* | *PINを2回* | *note*) fail "the note was exported: $OUT" ;; esac
 python3 - "$WORK/export.csv" <<'PY' || fail "CSV: $(cat "$WORK/export.csv")"
@@ -77,11 +88,11 @@ head = 'id,date,counter,staff,ticket,started,ended,minutes,topics,channel,age_ba
 assert data.split('\r\n')[0] == head, data.split('\r\n')[0]
 assert [r['id'] for r in rows] == ['2', '3', '1', '4'], [r['id'] for r in rows]
 want = {
-  '2': dict(date='2026-11-24', counter='', staff='', ticket='', started='2026-11-24T13:00:00+09:00',
+  '2': dict(date='2026-11-24', counter='', staff='s07', ticket='', started='2026-11-24T13:00:00+09:00',
             ended='2026-11-24T13:20:00+09:00', minutes='20', topics='smartphone_basics;scam_security',
             channel='outreach', age_band='80+', skill_before='1', skill_after='1', skill_gain='0',
             outcome='not_resolved', follow_up='1'),
-  '3': dict(date='2026-11-25', counter='4', staff='', ticket='', started='2026-11-25T09:00:00+09:00',
+  '3': dict(date='2026-11-25', counter='4', staff='s07', ticket='', started='2026-11-25T09:00:00+09:00',
             ended='2026-11-25T09:30:00+09:00', minutes='30', topics='card_pickup;other',
             channel='outreach', age_band='60-69', skill_before='3', skill_after='5', skill_gain='2',
             outcome='partly', follow_up='0'),
@@ -101,7 +112,7 @@ audit_after=$(sqlite3 "$WORK/site.db" "SELECT count(*) FROM audit WHERE action =
 [ "$audit_after" = $((audit_before + 1)) ] || fail "the export was not audited"
 [ "$(sqlite3 "$WORK/site.db" "SELECT actor || ' ' || detail FROM audit WHERE action = 'session.export'")" = \
 	"cli from 2026-11-24 to 2026-11-25, 4 rows" ] || fail "export audit row"
-[ "$("$M" sessions export --from 2026-12-01 --csv | wc -l)" = 1 ] || fail "an empty export has more than its header"
+[ "$(sup export --from 2026-12-01 --csv | wc -l)" = 1 ] || fail "an empty export has more than its header"
 
 # Bad input: exit 2 and a message that names the problem; nothing stored.
 ok=(--start 10:00 --end 11:00 --topics other --age-band unknown --skill-before 1 --skill-after 2 --outcome resolved)
@@ -124,11 +135,11 @@ bad "--end 09:00 is before --start 10:00" --channel outreach --end 09:00 "${ok[@
 bad "YYYY-MM-DD" --channel outreach --date 2026-02-30 "${ok[@]}"
 bad "cannot end in the future" --channel outreach --date 2026-11-26 "${ok[@]}"
 bad "--topics is required" --channel outreach --start 10:00 --end 11:00
-expect_exit 2 "$M" sessions list --from 25.11.2026
+expect_exit 2 sup list --from 25.11.2026
 contains "$ERR" "YYYY-MM-DD"
-expect_exit 2 "$M" sessions list --from 2026-11-25 --to 2026-11-24
+expect_exit 2 sup list --from 2026-11-25 --to 2026-11-24
 contains "$ERR" "is after --to"
-expect_exit 2 "$M" sessions export --from 2026-11-25
+expect_exit 2 sup export --from 2026-11-25
 contains "$ERR" "--csv is required"
 [ "$(sqlite3 "$WORK/site.db" 'SELECT count(*) FROM help_sessions')" = 4 ] || fail "bad input was stored"
 expect_exit 0 "$M" db check
