@@ -111,7 +111,7 @@ PY
 audit_after=$(sqlite3 "$WORK/site.db" "SELECT count(*) FROM audit WHERE action = 'session.export'")
 [ "$audit_after" = $((audit_before + 1)) ] || fail "the export was not audited"
 [ "$(sqlite3 "$WORK/site.db" "SELECT actor || ' ' || detail FROM audit WHERE action = 'session.export'")" = \
-	"cli from 2026-11-24 to 2026-11-25, 4 rows" ] || fail "export audit row"
+	"v01 from 2026-11-24 to 2026-11-25, 4 rows" ] || fail "export audit row"
 [ "$(sup export --from 2026-12-01 --csv | wc -l)" = 1 ] || fail "an empty export has more than its header"
 
 # Bad input: exit 2 and a message that names the problem; nothing stored.
