@@ -119,7 +119,7 @@ ok=(--start 10:00 --end 11:00 --topics other --age-band unknown --skill-before 1
 bad() { # MESSAGE ARGS... (the first of a repeated option counts)
 	local msg=$1
 	shift
-	expect_exit 2 "$M" sessions add "$@"
+	expect_exit 2 "$M" sessions add --as s07 "$@" <<<"$S_PIN"
 	contains "$ERR" "$msg"
 }
 bad "--channel is one of counter, kiosk, outreach" --channel school "${ok[@]}"
