@@ -143,12 +143,14 @@ cardsim_stop_sim() {
 	CARDSIM_SIM=
 }
 
+# cardsim_restart_sim PROFILE [SLOT]: the card taken away and put on the reader again (slot 1:
+# the reader's second slot, "madoguchi vpcd 00 01", another terminal's reader).
 cardsim_restart_sim() {
 	cardsim_stop_sim
 	local before
 	before=$(cardsim_inserts)
 	rm -f "$CARDSIM_DIR/fault"
-	"$CARDSIM" --profile "$1" --port "$CARDSIM_PORT" --fault-file "$CARDSIM_DIR/fault" \
+	"$CARDSIM" --profile "$1" --port "$((CARDSIM_PORT + ${2:-0}))" --fault-file "$CARDSIM_DIR/fault" \
 		>>"$CARDSIM_DIR/sim.log" 2>&1 &
 	CARDSIM_SIM=$!
 	# pcscd polls every ~0.4 s: wait until it reports this card inserted.

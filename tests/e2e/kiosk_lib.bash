@@ -13,15 +13,22 @@ CARDSIM=$MDG_CARDSIM
 . "$MDG_SOURCE_DIR/tests/cardsim/pcscd-env.sh"
 P=$MDG_SOURCE_DIR/tests/cardsim/profiles
 
-# A private tmux server whose socket lives (and goes) with the test's folder.
-T() { tmux -S "$WORK/tmux.sock" "$@"; }
+# A private tmux server whose socket lives (and goes) with the test's folder; TMUX_NAME picks
+# another one (the counter runs in its own: `on counter CMD...`).
+T() { tmux -S "$WORK/${TMUX_NAME:-tmux}.sock" "$@"; }
+on() { local TMUX_NAME=$1; shift; "$@"; }
 mdg_cleanup() {
 	if [ "${rc:-0}" -ne 0 ]; then
 		echo "--- last screen"; screen 2>/dev/null || true
 		echo "--- kiosk stderr"; cat "$WORK/kiosk.err" 2>/dev/null || true
 		cardsim_logs
 	fi
+	if [ "${rc:-0}" -ne 0 ] && [ -S "$WORK/counter.sock" ]; then
+		echo "--- counter screen"; on counter screen 2>/dev/null || true
+		echo "--- counter stderr"; cat "$WORK/counter.err" 2>/dev/null || true
+	fi
 	T kill-server 2>/dev/null || true
+	on counter T kill-server 2>/dev/null || true
 	cardsim_stop
 }
 
@@ -75,6 +82,17 @@ MADOGUCHI_FORMS=$MADOGUCHI_FORMS MADOGUCHI_LOCALEDIR=$MADOGUCHI_LOCALEDIR PCSCLI
 ${MADOGUCHI_NOW:+MADOGUCHI_NOW=$MADOGUCHI_NOW} LSAN_OPTIONS=${LSAN_OPTIONS:-} \
 $MADOGUCHI kiosk --terminal kiosk-1 2>$WORK/kiosk.err; echo \"KIOSK EXITED \$?\" >>$WORK/kiosk.err; sleep 600"
 	wait_for "画面にふれて"
+}
+
+# counter_start ID: the real `madoguchi counter --terminal ID` in the tmux server "counter"
+# (80x24), after kiosk_start (the same pcscd and card simulator).
+counter_start() {
+	on counter T -f /dev/null new-session -d -x 80 -y 24 \
+		"env LC_ALL=C.UTF-8 TERM=xterm-256color TZ=Asia/Tokyo HOME=$HOME MADOGUCHI_CONFIG=$MADOGUCHI_CONFIG \
+MADOGUCHI_FORMS=$MADOGUCHI_FORMS MADOGUCHI_LOCALEDIR=$MADOGUCHI_LOCALEDIR PCSCLITE_CSOCK_NAME=${PCSCLITE_CSOCK_NAME:-} \
+${MADOGUCHI_NOW:+MADOGUCHI_NOW=$MADOGUCHI_NOW} LSAN_OPTIONS=${LSAN_OPTIONS:-} \
+$MADOGUCHI counter --terminal $1 2>$WORK/counter.err; echo \"COUNTER EXITED \$?\" >>$WORK/counter.err; sleep 600"
+	on counter wait_for "$2"
 }
 
 screen() { T capture-pane -p; }
