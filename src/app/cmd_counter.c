@@ -13,6 +13,7 @@
 #include "app/cli.h"
 #include "app/forms.h"
 #include "app/site.h"
+#include "app/termapp.h"
 #include "card/mynacard.h"
 #include "card/pcsc.h"
 #include "core/bizdate.h"
@@ -31,9 +32,7 @@
 #include "ui/term.h"
 
 struct counter_app {
-	struct site site;
-	const struct mdg_terminal *term;
-	struct form_set *forms;
+	struct termapp app;             /* site, terminal, forms, screen */
 	struct staff_info who;         /* the logged-in staff; id "" when none */
 };
 
@@ -47,21 +46,21 @@ static enum mdg_status login(void *ctx, const char *id, const char *pin, size_t 
 			     struct counter_staff *out, struct mdg_err *err)
 {
 	struct counter_app *a = ctx;
-	struct staff_policy p = { a->site.cfg->staff_lockout_failures,
-				  a->site.cfg->staff_lockout_minutes };
+	struct staff_policy p = { a->app.site.cfg->staff_lockout_failures,
+				  a->app.site.cfg->staff_lockout_minutes };
 	struct staff_info who;
-	enum mdg_status rc = staff_login(a->site.st, &p, id, pin, len, site_now(), &who, err);
+	enum mdg_status rc = staff_login(a->app.site.st, &p, id, pin, len, site_now(), &who, err);
 	if (rc)
 		return rc;
 	/* a counter is for people who may call residents */
-	rc = staff_authorize(a->site.st, who.id, who.role, ACT_QUEUE_CALL, a->term->id, site_now(), err);
+	rc = staff_authorize(a->app.site.st, who.id, who.role, ACT_QUEUE_CALL, a->app.term->id, site_now(), err);
 	if (rc)
 		return rc;
 	a->who = who;
 	snprintf(out->id, sizeof out->id, "%s", who.id);
 	snprintf(out->name, sizeof out->name, "%s", who.name);
 	snprintf(out->role, sizeof out->role, "%s", role_name(who.role));
-	mlog(MLOG_INFO, "counter %s: %s logged in", a->term->id, who.id);
+	mlog(MLOG_INFO, "counter %s: %s logged in", a->app.term->id, who.id);
 	return MDG_OK;
 }
 
@@ -71,9 +70,9 @@ static void logout(void *ctx)
 	if (!a->who.id[0])
 		return;
 	struct mdg_err err = { 0 };
-	if (audit_append(a->site.st, site_now(), a->who.id, "staff.logout", a->term->id, NULL, &err))
-		mlog(MLOG_WARN, "counter %s: logout audit: %s", a->term->id, err.msg);
-	mlog(MLOG_INFO, "counter %s: %s logged out", a->term->id, a->who.id);
+	if (audit_append(a->app.site.st, site_now(), a->who.id, "staff.logout", a->app.term->id, NULL, &err))
+		mlog(MLOG_WARN, "counter %s: logout audit: %s", a->app.term->id, err.msg);
+	mlog(MLOG_INFO, "counter %s: %s logged out", a->app.term->id, a->who.id);
 	memset(&a->who, 0, sizeof a->who);
 }
 
@@ -83,14 +82,14 @@ static enum mdg_status allowed(void *ctx, enum counter_action ca, const char *ta
 	struct counter_app *a = ctx;
 	if (!a->who.id[0])
 		return mdg_err_set(err, MDG_ERR_DENIED, "nobody is logged in");
-	return staff_authorize(a->site.st, a->who.id, a->who.role, action_of[ca], target, site_now(),
+	return staff_authorize(a->app.site.st, a->who.id, a->who.role, action_of[ca], target, site_now(),
 			       err);
 }
 
 static enum mdg_status status(void *ctx, struct queue_status *out, struct mdg_err *err)
 {
 	struct counter_app *a = ctx;
-	return queue_status(a->site.st, a->site.cfg, site_now(), out, err);
+	return queue_status(a->app.site.st, a->app.site.cfg, site_now(), out, err);
 }
 
 static enum mdg_status act(void *ctx, const struct queue_action *qa, struct ticket *out,
@@ -99,13 +98,13 @@ static enum mdg_status act(void *ctx, const struct queue_action *qa, struct tick
 	struct counter_app *a = ctx;
 	enum mdg_status rc;
 	if (qa->op == TICKET_OP_CALL && !qa->number)
-		rc = queue_call_next(a->site.st, a->site.cfg, qa->counter, qa->staff, site_now(), out, err);
+		rc = queue_call_next(a->app.site.st, a->app.site.cfg, qa->counter, qa->staff, site_now(), out, err);
 	else
-		rc = queue_apply(a->site.st, a->site.cfg, qa, site_now(), out, err);
+		rc = queue_apply(a->app.site.st, a->app.site.cfg, qa, site_now(), out, err);
 	if (!rc) {
 		char num[8];
 		ticket_format_number(out->service, out->number, num);
-		mlog(MLOG_INFO, "counter %s: %s %s", a->term->id, ticket_op_name(qa->op), num);
+		mlog(MLOG_INFO, "counter %s: %s %s", a->app.term->id, ticket_op_name(qa->op), num);
 	}
 	return rc;
 }
@@ -117,7 +116,7 @@ static enum mdg_status submission_of(struct counter_app *a, int64_t ticket_id,
 	struct submission_filter f = { .ticket_id = ticket_id, .limit = 1 };
 	struct submission *v = NULL;
 	size_t n = 0;
-	enum mdg_status rc = submission_list(a->site.st, &f, &v, &n, err);
+	enum mdg_status rc = submission_list(a->app.site.st, &f, &v, &n, err);
 	*found = !rc && n > 0;
 	if (*found)
 		*out = v[0];
@@ -135,39 +134,39 @@ static enum mdg_status open_case(void *ctx, const char *text, bool scanned, stru
 	if (code) {
 		struct keyring *ring = NULL;
 		enum ticketcode_verdict v = TC_MALFORMED;
-		rc = keyring_load(a->site.cfg->key_file, &ring, err);
+		rc = keyring_load(a->app.site.cfg->key_file, &ring, err);
 		if (!rc)
-			rc = queue_verify_code(a->site.st, a->site.cfg->site_id, keyring_ticket_mac, ring,
+			rc = queue_verify_code(a->app.site.st, a->app.site.cfg->site_id, keyring_ticket_mac, ring,
 					       text, site_now(), &v, &c->ticket, err);
 		keyring_free(&ring);
 		if (rc)
 			return rc;
 		if (v != TC_VALID) {
-			mlog(MLOG_WARN, "counter %s: a scanned code was refused: %s", a->term->id,
+			mlog(MLOG_WARN, "counter %s: a scanned code was refused: %s", a->app.term->id,
 			     ticketcode_verdict_name(v));
 			return mdg_err_set(err, MDG_ERR_INVALID, "%s", ticketcode_verdict_str(v));
 		}
-	} else if ((rc = queue_find(a->site.st, text, NULL, site_now(), &c->ticket, err))) {
+	} else if ((rc = queue_find(a->app.site.st, text, NULL, site_now(), &c->ticket, err))) {
 		return rc;
 	}
 	char num[8], target[48];
 	ticket_format_number(c->ticket.service, c->ticket.number, num);
 	snprintf(target, sizeof target, "ticket:%s", num);
-	if ((rc = staff_authorize(a->site.st, a->who.id, a->who.role, ACT_SUBMISSION_VIEW, target,
+	if ((rc = staff_authorize(a->app.site.st, a->who.id, a->who.role, ACT_SUBMISSION_VIEW, target,
 				  site_now(), err)))
 		return rc;
 	struct submission meta;
 	bool found;
 	if ((rc = submission_of(a, c->ticket.id, &meta, &found, err)) || !found)
 		return rc; /* a ticket without a form: the clerk chooses one */
-	const struct form *f = forms_find(a->forms, meta.form_id);
+	const struct form *f = forms_find(&a->app.forms, meta.form_id);
 	if (!f)
 		return mdg_err_set(err, MDG_ERR_NOT_FOUND, "the form %s of %s is not installed here",
 				   meta.form_id, num);
 	struct keyring *ring = NULL;
-	if ((rc = keyring_load(a->site.cfg->key_file, &ring, err)))
+	if ((rc = keyring_load(a->app.site.cfg->key_file, &ring, err)))
 		return rc;
-	rc = submission_load(a->site.st, ring, meta.id, f, a->who.id, site_now(), &meta, &c->vals,
+	rc = submission_load(a->app.site.st, ring, meta.id, f, a->who.id, site_now(), &meta, &c->vals,
 			     err);
 	keyring_free(&ring);
 	if (rc)
@@ -175,7 +174,7 @@ static enum mdg_status open_case(void *ctx, const char *text, bool scanned, stru
 	c->form = f;
 	c->submission = meta.id;
 	c->from_kiosk = meta.place == SUB_KIOSK;
-	mlog(MLOG_INFO, "counter %s: %s opened submission %lld of %s", a->term->id, a->who.id,
+	mlog(MLOG_INFO, "counter %s: %s opened submission %lld of %s", a->app.term->id, a->who.id,
 	     (long long)meta.id, num);
 	return MDG_OK;
 }
@@ -186,27 +185,27 @@ static enum mdg_status save(void *ctx, struct counter_case *c, struct mdg_err *e
 	if (!c->form)
 		return MDG_OK;
 	struct keyring *ring = NULL;
-	enum mdg_status rc = keyring_load(a->site.cfg->key_file, &ring, err);
+	enum mdg_status rc = keyring_load(a->app.site.cfg->key_file, &ring, err);
 	if (rc)
 		return rc;
 	if (c->submission) {
-		rc = submission_update(a->site.st, ring, c->submission, c->form, &c->vals, a->who.id,
+		rc = submission_update(a->app.site.st, ring, c->submission, c->form, &c->vals, a->who.id,
 				       site_now(), err);
 	} else {
 		struct submission_new in = {
 			.form = c->form, .vals = &c->vals, .lang = c->ticket.lang[0] ? c->ticket.lang : "ja",
-			.place = SUB_COUNTER, .terminal = a->term->id, .ticket_id = c->ticket.id,
-			.status = SUB_SUBMITTED, .retention_hours = a->site.cfg->retention_hours,
+			.place = SUB_COUNTER, .terminal = a->app.term->id, .ticket_id = c->ticket.id,
+			.status = SUB_SUBMITTED, .retention_hours = a->app.site.cfg->retention_hours,
 			.actor = a->who.id,
 		};
 		struct submission out;
-		rc = submission_create(a->site.st, ring, &in, site_now(), &out, err);
+		rc = submission_create(a->app.site.st, ring, &in, site_now(), &out, err);
 		if (!rc)
 			c->submission = out.id;
 	}
 	keyring_free(&ring);
 	if (rc)
-		mlog(MLOG_WARN, "counter %s: saving a form failed: %s", a->term->id, err->msg);
+		mlog(MLOG_WARN, "counter %s: saving a form failed: %s", a->app.term->id, err->msg);
 	return rc;
 }
 
@@ -214,9 +213,9 @@ static enum mdg_status print(void *ctx, struct counter_case *c, const char *pin,
 			     struct mdg_err *err)
 {
 	struct counter_app *a = ctx;
-	if (!a->term->printer)
+	if (!a->app.term->printer)
 		return mdg_err_set(err, MDG_ERR_CONFIG, "terminal %s has no printer in the site file",
-				   a->term->id);
+				   a->app.term->id);
 	char num[8], today[BIZDATE_LEN], ref[32];
 	ticket_format_number(c->ticket.service, c->ticket.number, num);
 	bizdate_of_ms(site_now(), today);
@@ -226,11 +225,11 @@ static enum mdg_status print(void *ctx, struct counter_case *c, const char *pin,
 	if (c->form->needs_my_number) {
 		if (!(number = secure_alloc(13, err)))
 			return err->code;
-		rc = cardread_my_number(a->term->reader, 2000, pin, len, number, err);
+		rc = cardread_my_number(a->app.term->reader, 2000, pin, len, number, err);
 	}
 	struct formpdf_opts o = {
 		.lang = c->ticket.lang[0] ? c->ticket.lang : "ja",
-		.office = textmap_get(&a->site.cfg->site_name, "ja"),
+		.office = textmap_get(&a->app.site.cfg->site_name, "ja"),
 		.ticket = c->ticket.id ? num : NULL, .reference = c->submission ? ref : NULL,
 		.today = today, .my_number = number,
 	};
@@ -240,14 +239,14 @@ static enum mdg_status print(void *ctx, struct counter_case *c, const char *pin,
 		rc = formpdf_render_mem(c->form, &c->vals, &o, &buf, &st, err);
 	secure_free(number); /* wiped: printed, never stored */
 	if (!rc)
-		rc = sink_send(a->term->printer, buf.data, buf.len, 10000, c->form->id, err);
+		rc = sink_send(a->app.term->printer, buf.data, buf.len, 10000, c->form->id, err);
 	formpdf_buf_free(&buf);
 	if (!rc && c->submission)
-		rc = submission_mark_printed(a->site.st, c->submission, a->who.id, site_now(), err);
+		rc = submission_mark_printed(a->app.site.st, c->submission, a->who.id, site_now(), err);
 	if (rc)
-		mlog(MLOG_WARN, "counter %s: printing %s failed: %s", a->term->id, num, err->msg);
+		mlog(MLOG_WARN, "counter %s: printing %s failed: %s", a->app.term->id, num, err->msg);
 	else
-		mlog(MLOG_INFO, "counter %s: printed the form of %s (%d pages)", a->term->id, num, st.pages);
+		mlog(MLOG_INFO, "counter %s: printed the form of %s (%d pages)", a->app.term->id, num, st.pages);
 	return rc;
 }
 
@@ -255,7 +254,7 @@ static enum mdg_status print(void *ctx, struct counter_case *c, const char *pin,
 static enum mdg_status card_begin(struct counter_app *a, struct pcsc **p, struct mynacard *c,
 				  struct mdg_err *err)
 {
-	enum mdg_status rc = pcsc_open(a->term->reader, 0, p, err);
+	enum mdg_status rc = pcsc_open(a->app.term->reader, 0, p, err);
 	if (rc)
 		return rc == MDG_ERR_NOT_FOUND ? mdg_err_set(err, MDG_ERR_IO, "%s", err->msg) : rc;
 	*c = (struct mynacard){ .ops = &pcsc_transport, .ctx = *p };
@@ -296,7 +295,7 @@ static enum mdg_status card_read(void *ctx, bool code_b, const char *secret, siz
 	if (!rc)
 		rc = mynacard_read_basic4(&c, out, err);
 	pcsc_close(&p);
-	mlog(MLOG_INFO, "counter %s: %s read a card (%s): %s", a->term->id, a->who.id,
+	mlog(MLOG_INFO, "counter %s: %s read a card (%s): %s", a->app.term->id, a->who.id,
 	     code_b ? "number B" : "PIN", rc ? mdg_status_str(rc) : "ok");
 	return rc;
 }
@@ -316,61 +315,26 @@ static enum mdg_status card_status(void *ctx, struct mynacard_status *out, struc
 static enum mdg_status session_start(void *ctx, struct help_session *s, struct mdg_err *err)
 {
 	struct counter_app *a = ctx;
-	s->counter = a->term->counter;
+	s->counter = a->app.term->counter;
 	snprintf(s->staff, sizeof s->staff, "%s", a->who.id);
-	return helpsession_start(a->site.st, s, site_now(), a->who.id, &s->id, err);
+	return helpsession_start(a->app.site.st, s, site_now(), a->who.id, &s->id, err);
 }
 
 static enum mdg_status session_finish(void *ctx, struct help_session *s, struct mdg_err *err)
 {
 	struct counter_app *a = ctx;
-	return helpsession_finish(a->site.st, s->id, s, site_now(), a->who.id, err);
+	return helpsession_finish(a->app.site.st, s->id, s, site_now(), a->who.id, err);
 }
 
 static int run_counter(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
 	struct counter_app a = { 0 };
-	const char *id = cli_get(call, "terminal");
-	if (!id)
-		id = getenv("MADOGUCHI_TERMINAL");
-	if (!id || !*id) {
-		mdg_err_set(&err, MDG_ERR_USAGE, "give --terminal ID (a counter terminal of the site file)");
+	struct term_opts to = { .in_fd = -1, .out_fd = -1, .kiosk = !cli_has(call, "no-raw"),
+				.theme = cli_has(call, "dark") ? TERM_THEME_DARK : TERM_THEME_LIGHT,
+				.min_cols = 80, .min_rows = 24 };
+	if (termapp_open(call, MDG_ROLE_COUNTER, "counter", &to, &a.app, &err))
 		return cli_fail(call, &err);
-	}
-	if (site_open(call, 0, &a.site, &err))
-		return cli_fail(call, &err);
-	enum mdg_status rc = secure_harden_process(&err);
-	a.term = config_terminal(a.site.cfg, id);
-	if (!rc && (!a.term || a.term->role != MDG_ROLE_COUNTER))
-		rc = mdg_err_set(&err, MDG_ERR_INVALID, "terminal '%s' is not a counter of this site", id);
-	const char *langs[32], *svcs[32];
-	struct form_context fctx;
-	forms_context(a.site.cfg, langs, svcs, 32, &fctx);
-	struct form_set forms = { 0 };
-	a.forms = &forms;
-	if (!rc)
-		rc = forms_load(forms_dir(call), &fctx, &forms, &err);
-	struct term *t = NULL;
-	static struct mlog_memory held;
-	bool hold_log = !a.site.log && isatty(STDERR_FILENO);
-	if (hold_log)
-		mlog_set_sink(mlog_memory_sink, &held);
-	if (!rc) {
-		struct term_opts to = { .in_fd = -1, .out_fd = -1, .kiosk = !cli_has(call, "no-raw"),
-					.theme = cli_has(call, "dark") ? TERM_THEME_DARK : TERM_THEME_LIGHT,
-					.min_cols = 80, .min_rows = 24 };
-		rc = term_open(&to, &t, &err);
-	}
-	if (rc) {
-		if (hold_log)
-			mlog_set_sink(NULL, NULL);
-		if (held.len)
-			fprintf(stderr, "%s\n", held.buf);
-		forms_free(&forms);
-		site_close(&a.site);
-		return cli_fail(call, &err);
-	}
 	struct counter_ops ops = {
 		.ctx = &a, .login = login, .logout = logout, .allowed = allowed, .status = status,
 		.act = act, .open = open_case, .save = save, .print = print, .card_tries = card_tries,
@@ -378,20 +342,15 @@ static int run_counter(const struct cli_call *call)
 		.session_finish = session_finish,
 	};
 	struct counter_setup cs = {
-		.cfg = a.site.cfg, .counter = a.term->counter,
-		.forms = (const struct form *const *)forms.v, .n_forms = forms.n, .ops = &ops,
-		.language = a.term->language,
+		.cfg = a.app.site.cfg, .counter = a.app.term->counter,
+		.forms = (const struct form *const *)a.app.forms.v, .n_forms = a.app.forms.n,
+		.ops = &ops, .language = a.app.term->language,
 	};
-	mlog(MLOG_INFO, "counter %s (counter %d) started", id, a.term->counter);
-	int code = counter_run(t, &cs);
-	term_close(&t);
-	if (hold_log) {
-		mlog_set_sink(NULL, NULL);
-		if (held.len)
-			fprintf(stderr, "%s\n", held.buf);
-	}
-	forms_free(&forms);
-	site_close(&a.site);
+	char id[40];
+	snprintf(id, sizeof id, "%s", a.app.term->id);
+	mlog(MLOG_INFO, "counter %s (counter %d) started", id, a.app.term->counter);
+	int code = counter_run(a.app.t, &cs);
+	termapp_close(&a.app);
 	mlog(MLOG_INFO, "counter %s stopped", id);
 	return code;
 }

@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "app/forms.h"
 #include "app/site.h"
+#include "app/termapp.h"
 #include "app/ticketprint.h"
 #include "card/mynacard.h"
 #include "card/pcsc.h"
@@ -24,8 +25,7 @@
 #include "ui/term.h"
 
 struct kiosk_app {
-	struct site site;
-	const struct mdg_terminal *term;
+	struct termapp app;             /* site, terminal, forms, screen */
 	struct ticket last;            /* the ticket just issued, for printing */
 	struct queue_status status;    /* cached waiting counts */
 	long long status_ms;
@@ -41,7 +41,7 @@ static int waiting(void *ctx, const char *letter)
 		struct mdg_err err = { 0 };
 		if (a->have_status)
 			queue_status_free(&a->status);
-		a->have_status = queue_status(a->site.st, a->site.cfg, now, &a->status, &err) == MDG_OK;
+		a->have_status = queue_status(a->app.site.st, a->app.site.cfg, now, &a->status, &err) == MDG_OK;
 		a->status_ms = now;
 		if (!a->have_status)
 			mlog(MLOG_WARN, "kiosk: queue status: %s", err.msg);
@@ -57,7 +57,7 @@ static enum mdg_status issue(void *ctx, const char *service, int priority, const
 {
 	struct kiosk_app *a = ctx;
 	struct queue_eta eta;
-	enum mdg_status rc = queue_issue(a->site.st, a->site.cfg, service,
+	enum mdg_status rc = queue_issue(a->app.site.st, a->app.site.cfg, service,
 					 (enum ticket_priority)priority, lang, site_now(), &a->last,
 					 &eta, err);
 	if (rc)
@@ -66,12 +66,12 @@ static enum mdg_status issue(void *ctx, const char *service, int priority, const
 	out->ahead = eta.ahead;
 	out->eta_min = eta.eta_min;
 	struct mdg_err cerr = { 0 };
-	if (ticketprint_code(a->site.cfg, &a->last, out->code, &cerr) != MDG_OK) {
+	if (ticketprint_code(a->app.site.cfg, &a->last, out->code, &cerr) != MDG_OK) {
 		out->code[0] = '\0';
 		mlog(MLOG_WARN, "kiosk: ticket code of %s: %s", out->number, cerr.msg);
 	}
 	a->have_status = false; /* the counts changed */
-	mlog(MLOG_INFO, "kiosk %s issued %s", a->term->id, out->number);
+	mlog(MLOG_INFO, "kiosk %s issued %s", a->app.term->id, out->number);
 	return MDG_OK;
 }
 
@@ -79,12 +79,12 @@ static enum mdg_status print(void *ctx, const struct kiosk_ticket *t, const char
 			     struct mdg_err *err)
 {
 	struct kiosk_app *a = ctx;
-	struct ticketprint_opts o = { .sink = a->term->printer, .paper_mm = a->term->paper_mm,
+	struct ticketprint_opts o = { .sink = a->app.term->printer, .paper_mm = a->app.term->paper_mm,
 				      .lang = lang };
 	struct ticketprint_result r;
-	enum mdg_status rc = ticketprint(&a->site, &a->last, &o, &r, err);
+	enum mdg_status rc = ticketprint(&a->app.site, &a->last, &o, &r, err);
 	if (rc)
-		mlog(MLOG_WARN, "kiosk %s: printing %s failed: %s", a->term->id, t->number, err->msg);
+		mlog(MLOG_WARN, "kiosk %s: printing %s failed: %s", a->app.term->id, t->number, err->msg);
 	return rc;
 }
 
@@ -94,22 +94,22 @@ static enum mdg_status submit(void *ctx, const struct form *f, const struct form
 {
 	struct kiosk_app *a = ctx;
 	struct keyring *ring = NULL;
-	enum mdg_status rc = keyring_load(a->site.cfg->key_file, &ring, err);
+	enum mdg_status rc = keyring_load(a->app.site.cfg->key_file, &ring, err);
 	if (rc)
 		return rc;
 	struct submission_new in = {
-		.form = f, .vals = v, .lang = lang, .place = SUB_KIOSK, .terminal = a->term->id,
+		.form = f, .vals = v, .lang = lang, .place = SUB_KIOSK, .terminal = a->app.term->id,
 		.ticket_id = a->last.id, .status = SUB_SUBMITTED,
-		.retention_hours = a->site.cfg->retention_hours, .actor = a->term->id,
+		.retention_hours = a->app.site.cfg->retention_hours, .actor = a->app.term->id,
 	};
 	struct submission out;
-	rc = submission_create(a->site.st, ring, &in, site_now(), &out, err);
+	rc = submission_create(a->app.site.st, ring, &in, site_now(), &out, err);
 	keyring_free(&ring);
 	if (rc)
-		mlog(MLOG_WARN, "kiosk %s: the answers for %s were not saved: %s", a->term->id, ticket,
+		mlog(MLOG_WARN, "kiosk %s: the answers for %s were not saved: %s", a->app.term->id, ticket,
 		     err->msg);
 	else
-		mlog(MLOG_INFO, "kiosk %s: submission %lld for %s", a->term->id, (long long)out.id, ticket);
+		mlog(MLOG_INFO, "kiosk %s: submission %lld for %s", a->app.term->id, (long long)out.id, ticket);
 	return rc;
 }
 
@@ -124,12 +124,12 @@ static enum kiosk_card_state card_poll(void *ctx)
 	if (a->card)
 		return KC_PRESENT;
 	struct mdg_err err = { 0 };
-	enum mdg_status rc = pcsc_open(a->term->reader, 0, &a->card, &err);
+	enum mdg_status rc = pcsc_open(a->app.term->reader, 0, &a->card, &err);
 	if (rc == MDG_OK)
 		return KC_PRESENT;
 	if (strstr(err.msg, "no card"))
 		return KC_NONE;
-	mlog(MLOG_WARN, "kiosk %s: %s", a->term->id, err.msg);
+	mlog(MLOG_WARN, "kiosk %s: %s", a->app.term->id, err.msg);
 	return KC_READER_ERROR;
 }
 
@@ -167,7 +167,7 @@ static enum mdg_status card_read(void *ctx, bool code_b, const char *secret, siz
 		rc = mynacard_read_basic4(&c, out, err);
 	card_end(a);
 	if (rc && rc != MDG_ERR_INVALID && rc != MDG_ERR_STATE)
-		mlog(MLOG_INFO, "kiosk %s: card read ended: %s", a->term->id, err->msg);
+		mlog(MLOG_INFO, "kiosk %s: card read ended: %s", a->app.term->id, err->msg);
 	return rc;
 }
 
@@ -175,71 +175,29 @@ static int run_kiosk(const struct cli_call *call)
 {
 	struct mdg_err err = { 0 };
 	struct kiosk_app a = { 0 };
-	const char *id = cli_get(call, "terminal");
-	if (!id)
-		id = getenv("MADOGUCHI_TERMINAL");
-	if (!id || !*id) {
-		mdg_err_set(&err, MDG_ERR_USAGE, "give --terminal ID (a kiosk terminal of the site file)");
+	struct term_opts to = { .in_fd = -1, .out_fd = -1, .kiosk = !cli_has(call, "no-raw"),
+				.theme = cli_has(call, "light") ? TERM_THEME_LIGHT : TERM_THEME_DARK,
+				.min_cols = 80, .min_rows = 24 };
+	if (termapp_open(call, MDG_ROLE_KIOSK, "kiosk", &to, &a.app, &err))
 		return cli_fail(call, &err);
-	}
-	if (site_open(call, 0, &a.site, &err))
-		return cli_fail(call, &err);
-	enum mdg_status rc = secure_harden_process(&err);
-	a.term = config_terminal(a.site.cfg, id);
-	if (!rc && (!a.term || a.term->role != MDG_ROLE_KIOSK))
-		rc = mdg_err_set(&err, MDG_ERR_INVALID, "terminal '%s' is not a kiosk of this site", id);
-	const char *langs[32], *svcs[32];
-	struct form_context fctx;
-	forms_context(a.site.cfg, langs, svcs, 32, &fctx);
-	struct form_set forms = { 0 };
-	if (!rc)
-		rc = forms_load(forms_dir(call), &fctx, &forms, &err);
-	struct term *t = NULL;
-	/* Nothing may write to the terminal the screens own: without a log file, log lines wait in
-	 * memory and are written when the screens are gone. */
-	static struct mlog_memory held;
-	bool hold_log = !a.site.log && isatty(STDERR_FILENO);
-	if (hold_log)
-		mlog_set_sink(mlog_memory_sink, &held);
-	if (!rc) {
-		struct term_opts to = { .in_fd = -1, .out_fd = -1, .kiosk = !cli_has(call, "no-raw"),
-					.theme = cli_has(call, "light") ? TERM_THEME_LIGHT :
-									 TERM_THEME_DARK,
-					.min_cols = 80, .min_rows = 24 };
-		rc = term_open(&to, &t, &err);
-	}
-	if (rc) {
-		if (hold_log)
-			mlog_set_sink(NULL, NULL);
-		if (held.len)
-			fprintf(stderr, "%s\n", held.buf);
-		forms_free(&forms);
-		site_close(&a.site);
-		return cli_fail(call, &err);
-	}
 	struct kiosk_ops ops = {
 		.ctx = &a, .waiting = waiting, .issue = issue,
-		.print = a.term->printer ? print : NULL,
+		.print = a.app.term->printer ? print : NULL,
 		.card_poll = card_poll, .card_tries = card_tries, .card_read = card_read,
 		.submit = submit,
 	};
 	struct kiosk_setup ks = {
-		.cfg = a.site.cfg, .forms = (const struct form *const *)forms.v, .n_forms = forms.n,
-		.ops = &ops, .first_language = a.term->language,
+		.cfg = a.app.site.cfg, .forms = (const struct form *const *)a.app.forms.v,
+		.n_forms = a.app.forms.n, .ops = &ops, .first_language = a.app.term->language,
 	};
-	mlog(MLOG_INFO, "kiosk %s started with %zu forms", id, forms.n);
-	int code = kiosk_run(t, &ks);
-	term_close(&t);
-	if (hold_log) {
-		mlog_set_sink(NULL, NULL);
-		if (held.len)
-			fprintf(stderr, "%s\n", held.buf);
-	}
+	char id[40];
+	snprintf(id, sizeof id, "%s", a.app.term->id);
+	mlog(MLOG_INFO, "kiosk %s started with %zu forms", id, a.app.forms.n);
+	int code = kiosk_run(a.app.t, &ks);
 	card_end(&a);
 	if (a.have_status)
 		queue_status_free(&a.status);
-	forms_free(&forms);
-	site_close(&a.site);
+	termapp_close(&a.app);
 	mlog(MLOG_INFO, "kiosk %s stopped", id);
 	return code;
 }

@@ -41,6 +41,12 @@ enum session_row {
 	SR_NOTE, SR_COUNT
 };
 
+/* A message line of a screen and how it looks. */
+struct line {
+	char text[640];
+	enum ui_attr attr;
+};
+
 struct counter {
 	struct ui_loop loop;
 	const struct counter_setup *s;
@@ -58,8 +64,7 @@ struct counter {
 	struct queue_status q;
 	bool have_q;
 	long long q_ms;
-	char msg[320];
-	enum ui_attr msg_attr;
+	struct line msg;                /* the queue screen's last message */
 	/* the one-line prompt */
 	enum prompt_kind prompt;
 	char prompt_title[256];
@@ -81,15 +86,13 @@ struct counter {
 	struct counter_case cs;
 	bool have_case;
 	size_t row, row_top;
-	char form_msg[320];
-	enum ui_attr form_attr;
+	struct line form_msg;
 	struct card_basic4 *card;       /* locked memory, wiped right after use */
 	/* the help session */
 	struct help_session sess;
 	bool in_session;
 	size_t srow;
-	char sess_msg[400];
-	enum ui_attr sess_attr;
+	struct line sess_msg;
 	bool note_warned;               /* the note's warning was shown; 1 again saves it */
 	/* the card check */
 	struct mynacard_status cstat;
@@ -107,16 +110,16 @@ static const struct ui_screen login_screen, main_screen, prompt_screen, pick_scr
 
 /* ---- state --------------------------------------------------------------------------------- */
 
-static void say(struct counter *c, enum ui_attr a, const char *fmt, ...)
+static void tell(struct line *l, enum ui_attr a, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void say(struct counter *c, enum ui_attr a, const char *fmt, ...)
+static void tell(struct line *l, enum ui_attr a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+	vsnprintf(l->text, sizeof l->text, fmt, ap);
 	va_end(ap);
-	c->msg_attr = a;
+	l->attr = a;
 }
 
 static void close_case(struct counter *c)
@@ -126,7 +129,7 @@ static void close_case(struct counter *c)
 	memset(&c->cs, 0, sizeof c->cs);
 	c->have_case = false;
 	c->row = c->row_top = 0;
-	c->form_msg[0] = '\0';
+	c->form_msg.text[0] = '\0';
 }
 
 /* Wipes everything a resident or the staff gave, and forgets the staff. */
@@ -141,8 +144,8 @@ static void wipe(struct counter *c)
 	c->have_cstat = false;
 	memset(&c->sess, 0, sizeof c->sess);
 	c->in_session = false;
-	c->sess_msg[0] = '\0';
-	c->card_msg[0] = c->msg[0] = c->prompt_msg[0] = '\0';
+	c->sess_msg.text[0] = '\0';
+	c->card_msg[0] = c->msg.text[0] = c->prompt_msg[0] = '\0';
 	if (c->logged_in && c->s->ops->logout)
 		c->s->ops->logout(c->s->ops->ctx);
 	c->logged_in = false;
@@ -224,7 +227,7 @@ static bool may(struct counter *c, enum counter_action a, const char *target)
 	struct mdg_err err = { 0 };
 	if (c->s->ops->allowed(c->s->ops->ctx, a, target, &err) == MDG_OK)
 		return true;
-	say(c, UA_WARN, "%s", _("Your role does not allow this (recorded)."));
+	tell(&c->msg, UA_WARN, "%s", _("Your role does not allow this (recorded)."));
 	return false;
 }
 
@@ -327,7 +330,7 @@ static enum ui_next login_event(struct ui_loop *l, const struct ui_event *ev)
 	if (rc == MDG_OK) {
 		c->logged_in = true;
 		c->login_msg[0] = '\0';
-		say(c, UA_OK, _("Logged in as %s."), c->who.name);
+		tell(&c->msg, UA_OK, _("Logged in as %s."), c->who.name);
 		refresh(c, true);
 		ui_reset(l, &main_screen);
 		return UN_REDRAW;
@@ -468,8 +471,8 @@ static void main_draw(struct ui_loop *l)
 			 minutes(bizclock_now_ms() - c->sess.started_ms));
 		draw_text(y++, b.x + 1, b.w - 1, line, UA_WARN);
 	}
-	if (c->msg[0])
-		draw_wrap(b.y + b.h - 1, b.x, b.w, 2, c->msg, c->msg_attr);
+	if (c->msg.text[0])
+		draw_wrap(b.y + b.h - 1, b.x, b.w, 2, c->msg.text, c->msg.attr);
 }
 
 static void open_prompt(struct counter *c, enum prompt_kind k, const char *title,
@@ -496,7 +499,7 @@ static void act(struct counter *c, enum ticket_op op, const char *number, const 
 		number_of(&c->cs.ticket, num);
 		struct mdg_err err = { 0 };
 		if (strcmp(num, number) == 0 && c->s->ops->save(c->s->ops->ctx, &c->cs, &err) != MDG_OK) {
-			say(c, UA_WARN, _("The form could not be saved, so %s stays here: %s"), number,
+			tell(&c->msg, UA_WARN, _("The form could not be saved, so %s stays here: %s"), number,
 			    err.msg);
 			return;
 		}
@@ -507,22 +510,22 @@ static void act(struct counter *c, enum ticket_op op, const char *number, const 
 	enum mdg_status rc = c->s->ops->act(c->s->ops->ctx, &a, &t, &err);
 	refresh(c, true);
 	if (rc == MDG_ERR_EMPTY) {
-		say(c, UA_NORMAL, "%s", _("Nobody is waiting for this counter."));
+		tell(&c->msg, UA_NORMAL, "%s", _("Nobody is waiting for this counter."));
 		return;
 	}
 	if (rc) {
-		say(c, UA_WARN, _("Not done: %s"), err.msg);
+		tell(&c->msg, UA_WARN, _("Not done: %s"), err.msg);
 		return;
 	}
 	char num[8];
 	number_of(&t, num);
 	switch (op) {
-	case TICKET_OP_CALL: say(c, UA_OK, _("Called %s."), num); break;
-	case TICKET_OP_RECALL: say(c, UA_OK, _("Called %s again."), num); break;
-	case TICKET_OP_NO_SHOW: say(c, UA_OK, _("%s did not come (no-show)."), num); break;
-	case TICKET_OP_HOLD: say(c, UA_OK, _("%s is on hold."), num); break;
-	case TICKET_OP_TRANSFER: say(c, UA_OK, _("%s moved to %s (keeps its place)."), num, arg); break;
-	case TICKET_OP_FINISH: say(c, UA_OK, _("%s finished."), num); break;
+	case TICKET_OP_CALL: tell(&c->msg, UA_OK, _("Called %s."), num); break;
+	case TICKET_OP_RECALL: tell(&c->msg, UA_OK, _("Called %s again."), num); break;
+	case TICKET_OP_NO_SHOW: tell(&c->msg, UA_OK, _("%s did not come (no-show)."), num); break;
+	case TICKET_OP_HOLD: tell(&c->msg, UA_OK, _("%s is on hold."), num); break;
+	case TICKET_OP_TRANSFER: tell(&c->msg, UA_OK, _("%s moved to %s (keeps its place)."), num, arg); break;
+	case TICKET_OP_FINISH: tell(&c->msg, UA_OK, _("%s finished."), num); break;
 	default: break;
 	}
 	if (op != TICKET_OP_CALL && op != TICKET_OP_RECALL && c->have_case && c->cs.ticket.id == t.id)
@@ -550,18 +553,18 @@ static enum ui_next main_event(struct ui_loop *l, const struct ui_event *ev)
 	char num[8] = "";
 	if (t)
 		number_of(t, num);
-	c->msg[0] = '\0';
+	c->msg.text[0] = '\0';
 	switch (ev->ch) {
 	case '1':
 		if (t)
-			say(c, UA_WARN, _("%s is still at this counter: finish (7), hold (5) or no-show (4)"
+			tell(&c->msg, UA_WARN, _("%s is still at this counter: finish (7), hold (5) or no-show (4)"
 					  " first."), num);
 		else
 			act(c, TICKET_OP_CALL, NULL, NULL);
 		return UN_REDRAW;
 	case '2':
 		if (t)
-			say(c, UA_WARN, _("%s is still at this counter: finish (7), hold (5) or no-show (4)"
+			tell(&c->msg, UA_WARN, _("%s is still at this counter: finish (7), hold (5) or no-show (4)"
 					  " first."), num);
 		else
 			open_prompt(c, P_CALL_NUMBER, _("Call which number? (A-042)"), "", false);
@@ -582,7 +585,7 @@ static enum ui_next main_event(struct ui_loop *l, const struct ui_event *ev)
 		return UN_NONE;
 	}
 	if (!t) {
-		say(c, UA_WARN, "%s", _("Nobody is being served here."));
+		tell(&c->msg, UA_WARN, "%s", _("Nobody is being served here."));
 		return UN_REDRAW;
 	}
 	switch (ev->ch) {
@@ -670,7 +673,7 @@ static enum ui_next prompt_event(struct ui_loop *l, const struct ui_event *ev)
 		if (c->prompt == P_OPEN_NUMBER)
 			open_case(c, ev->text, true);
 		else
-			say(c, UA_WARN, "%s", _("Type the number to call; scanned codes open the form (8)."));
+			tell(&c->msg, UA_WARN, "%s", _("Type the number to call; scanned codes open the form (8)."));
 		return UN_REDRAW;
 	}
 	if (c->masked) {
@@ -912,7 +915,7 @@ static void open_case(struct counter *c, const char *text, bool scanned)
 	if (c->have_case && c->cs.dirty) {
 		struct mdg_err err = { 0 };
 		if (c->s->ops->save(c->s->ops->ctx, &c->cs, &err) != MDG_OK) {
-			say(c, UA_WARN, _("The open form could not be saved: %s"), err.msg);
+			tell(&c->msg, UA_WARN, _("The open form could not be saved: %s"), err.msg);
 			return;
 		}
 	}
@@ -922,16 +925,16 @@ static void open_case(struct counter *c, const char *text, bool scanned)
 	if (rc) {
 		memset(&c->cs, 0, sizeof c->cs);
 		if (scanned)
-			say(c, UA_WARN, _("This ticket code is refused: %s"), err.msg);
+			tell(&c->msg, UA_WARN, _("This ticket code is refused: %s"), err.msg);
 		else
-			say(c, UA_WARN, _("No such ticket today: %s"), err.msg);
+			tell(&c->msg, UA_WARN, _("No such ticket today: %s"), err.msg);
 		if (ui_top(&c->loop) != &main_screen)
 			ui_reset(&c->loop, &main_screen);
 		return;
 	}
 	c->have_case = true;
 	c->row = c->row_top = 0;
-	c->form_msg[0] = '\0';
+	c->form_msg.text[0] = '\0';
 	ui_reset(&c->loop, &main_screen);
 	ui_push(&c->loop, &form_screen);
 	if (!c->cs.form) {
@@ -1017,20 +1020,8 @@ static void form_draw(struct ui_loop *l)
 	if (marked)
 		draw_text(y, b.x, b.w, _("Marked characters are not in JIS X 0208: check them on paper."),
 			  UA_WARN);
-	if (c->form_msg[0])
-		draw_wrap(y + 1, b.x, b.w, 2, c->form_msg, c->form_attr);
-}
-
-static void form_say(struct counter *c, enum ui_attr a, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void form_say(struct counter *c, enum ui_attr a, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->form_msg, sizeof c->form_msg, fmt, ap);
-	va_end(ap);
-	c->form_attr = a;
+	if (c->form_msg.text[0])
+		draw_wrap(y + 1, b.x, b.w, 2, c->form_msg.text, c->form_msg.attr);
 }
 
 static bool save_case(struct counter *c)
@@ -1039,11 +1030,11 @@ static bool save_case(struct counter *c)
 	if (!c->cs.form || !c->cs.dirty)
 		return true;
 	if (c->s->ops->save(c->s->ops->ctx, &c->cs, &err) != MDG_OK) {
-		form_say(c, UA_WARN, _("Not saved: %s. The values stay on this screen."), err.msg);
+		tell(&c->form_msg, UA_WARN, _("Not saved: %s. The values stay on this screen."), err.msg);
 		return false;
 	}
 	c->cs.dirty = false;
-	form_say(c, UA_OK, "%s", _("Saved."));
+	tell(&c->form_msg, UA_OK, "%s", _("Saved."));
 	return true;
 }
 
@@ -1059,7 +1050,7 @@ static bool check_case(struct counter *c)
 		if (form_field_at(c->cs.form, p[i].index)->my_number)
 			continue;
 		c->row = p[i].index;
-		form_say(c, UA_WARN, "%s", p[i].msg);
+		tell(&c->form_msg, UA_WARN, "%s", p[i].msg);
 		return false;
 	}
 	return true;
@@ -1071,9 +1062,9 @@ static void print_case(struct counter *c, const char *pin, size_t len)
 	if (!save_case(c))
 		return;
 	if (c->s->ops->print(c->s->ops->ctx, &c->cs, pin, len, &err) != MDG_OK)
-		form_say(c, UA_WARN, _("Not printed: %s"), err.msg);
+		tell(&c->form_msg, UA_WARN, _("Not printed: %s"), err.msg);
 	else
-		form_say(c, UA_OK, "%s", _("Printed. Please ask the resident to check and sign it."));
+		tell(&c->form_msg, UA_OK, "%s", _("Printed. Please ask the resident to check and sign it."));
 }
 
 /* Fills the card fields from the basic-4 just read (replacing what was there). */
@@ -1113,11 +1104,11 @@ static void begin_card(struct counter *c, bool code_b)
 	int tries = -1;
 	struct mdg_err err = { 0 };
 	if (c->s->ops->card_tries(c->s->ops->ctx, &tries, &err) != MDG_OK) {
-		form_say(c, UA_WARN, "%s", _("No card on the reader (or it is not a My Number card)."));
+		tell(&c->form_msg, UA_WARN, "%s", _("No card on the reader (or it is not a My Number card)."));
 		return;
 	}
 	if (tries == 0) {
-		form_say(c, UA_WARN, "%s",
+		tell(&c->form_msg, UA_WARN, "%s",
 			 _("This card's PIN is locked. Use 照合番号B (2), and guide the resident to the PIN"
 			   " reset procedure."));
 		return;
@@ -1144,20 +1135,20 @@ static void read_card(struct counter *c, bool code_b)
 	switch (rc) {
 	case MDG_OK:
 		take_card(c);
-		form_say(c, UA_OK, "%s", _("The card was read: check the values with the resident."));
+		tell(&c->form_msg, UA_OK, "%s", _("The card was read: check the values with the resident."));
 		break;
 	case MDG_ERR_INVALID:
 		if (code_b)
-			form_say(c, UA_WARN, "%s", _("照合番号B was not right. Check the card face and try again."));
+			tell(&c->form_msg, UA_WARN, "%s", _("照合番号B was not right. Check the card face and try again."));
 		else
-			form_say(c, UA_WARN, _("The PIN was not right: %d tries left. Nothing was retried."),
+			tell(&c->form_msg, UA_WARN, _("The PIN was not right: %d tries left. Nothing was retried."),
 				 left);
 		break;
 	case MDG_ERR_STATE:
-		form_say(c, UA_WARN, "%s", _("The PIN cannot be used on this card now: use 照合番号B."));
+		tell(&c->form_msg, UA_WARN, "%s", _("The PIN cannot be used on this card now: use 照合番号B."));
 		break;
 	default:
-		form_say(c, UA_WARN, "%s",
+		tell(&c->form_msg, UA_WARN, "%s",
 			 _("The card was removed or could not be read. Nothing was sent twice."));
 		break;
 	}
@@ -1176,7 +1167,7 @@ static enum ui_next form_event(struct ui_loop *l, const struct ui_event *ev)
 		if (save_case(c)) {
 			ui_pop(l);
 			if (f)
-				say(c, UA_OK, "%s", _("The form is saved."));
+				tell(&c->msg, UA_OK, "%s", _("The form is saved."));
 		}
 		return UN_REDRAW;
 	}
@@ -1195,9 +1186,9 @@ static enum ui_next form_event(struct ui_loop *l, const struct ui_event *ev)
 			return UN_REDRAW;
 		case UK_ENTER: {
 			const struct form_field *x = form_field_at(f, c->row);
-			c->form_msg[0] = '\0';
+			c->form_msg.text[0] = '\0';
 			if (!editable(x)) {
-				form_say(c, UA_NORMAL, "%s", _("The My Number is read from the card when printing."));
+				tell(&c->form_msg, UA_NORMAL, "%s", _("The My Number is read from the card when printing."));
 			} else if (x->type == FT_CHECKBOX) {
 				const char *v = c->cs.vals.v[c->row];
 				set_value(c, c->row, v && strcmp(v, "yes") == 0 ? "no" : "yes");
@@ -1255,7 +1246,7 @@ static void prompt_done(struct counter *c)
 		char letter[2];
 		int number;
 		if (!ticket_parse_number(c->entry, letter, &number)) {
-			say(c, UA_WARN, _("'%s' is not a ticket number (like A-042)."), c->entry);
+			tell(&c->msg, UA_WARN, _("'%s' is not a ticket number (like A-042)."), c->entry);
 			break;
 		}
 		char num[8];
@@ -1278,10 +1269,10 @@ static void prompt_done(struct counter *c)
 		bizdate_of_ms(bizclock_now_ms(), today);
 		struct form_problem p[16];
 		int n = form_validate(c->cs.form, &c->cs.vals, c->lang, today, p, 16);
-		c->form_msg[0] = '\0';
+		c->form_msg.text[0] = '\0';
 		for (int i = 0; i < n && i < 16; i++)
 			if (p[i].index == c->row)
-				form_say(c, UA_WARN, "%s", p[i].msg);
+				tell(&c->form_msg, UA_WARN, "%s", p[i].msg);
 		break;
 	}
 	case P_CARD_PIN:
@@ -1368,18 +1359,6 @@ static void pick_done(struct counter *c, int i)
 
 /* ---- the help session (No.2 / No.6) ------------------------------------------------------- */
 
-static void sess_say(struct counter *c, enum ui_attr a, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void sess_say(struct counter *c, enum ui_attr a, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->sess_msg, sizeof c->sess_msg, fmt, ap);
-	va_end(ap);
-	c->sess_attr = a;
-}
-
 /* Starts a session (linked to the ticket in service, if any), or continues the running one. */
 static void open_session(struct counter *c, const struct ticket *t)
 {
@@ -1391,7 +1370,7 @@ static void open_session(struct counter *c, const struct ticket *t)
 		c->sess.ticket_id = t ? t->id : 0;
 		struct mdg_err err = { 0 };
 		if (c->s->ops->session_start(c->s->ops->ctx, &c->sess, &err) != MDG_OK) {
-			say(c, UA_WARN, _("The help session could not be started: %s"), err.msg);
+			tell(&c->msg, UA_WARN, _("The help session could not be started: %s"), err.msg);
 			return;
 		}
 		if (!c->sess.started_ms)
@@ -1399,7 +1378,7 @@ static void open_session(struct counter *c, const struct ticket *t)
 		c->in_session = true;
 		c->srow = 0;
 		c->note_warned = false;
-		c->sess_msg[0] = '\0';
+		c->sess_msg.text[0] = '\0';
 	}
 	ui_push(&c->loop, &session_screen);
 }
@@ -1408,7 +1387,7 @@ static void note_warning(struct counter *c)
 {
 	unsigned flags = helpnote_check(c->sess.note);
 	if (!flags) {
-		c->sess_msg[0] = '\0';
+		c->sess_msg.text[0] = '\0';
 		return;
 	}
 	char what[200] = "";
@@ -1416,7 +1395,7 @@ static void note_warning(struct counter *c)
 		if (flags & f)
 			snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s", what[0] ? ", " : "",
 				 _(helpnote_flag_label(f)));
-	sess_say(c, UA_WARN, _("The note looks like it holds personal data (%s). Notes must not:"
+	tell(&c->sess_msg, UA_WARN, _("The note looks like it holds personal data (%s). Notes must not:"
 			       " change it (Enter), or press 1 again to save it as it is."), what);
 	c->note_warned = true;
 }
@@ -1494,8 +1473,8 @@ static void session_draw(struct ui_loop *l)
 		session_value(c, r, v, sizeof v);
 		draw_text(y, b.x + lw + 2, b.w - lw - 2, v[0] ? v : "-", v[0] ? UA_TITLE : UA_MUTED);
 	}
-	if (c->sess_msg[0])
-		draw_wrap(b.y + b.h - 2, b.x, b.w, 2, c->sess_msg, c->sess_attr);
+	if (c->sess_msg.text[0])
+		draw_wrap(b.y + b.h - 2, b.x, b.w, 2, c->sess_msg.text, c->sess_msg.attr);
 }
 
 static void session_finish(struct counter *c)
@@ -1508,18 +1487,18 @@ static void session_finish(struct counter *c)
 	struct help_session s = c->sess;
 	s.ended_ms = bizclock_now_ms();
 	if (helpsession_validate(&s, true, &err) != MDG_OK) {
-		sess_say(c, UA_WARN, _("Not finished yet: %s"), err.msg);
+		tell(&c->sess_msg, UA_WARN, _("Not finished yet: %s"), err.msg);
 		return;
 	}
 	if (c->s->ops->session_finish(c->s->ops->ctx, &c->sess, &err) != MDG_OK) {
-		sess_say(c, UA_WARN, _("Not saved: %s. It stays open here."), err.msg);
+		tell(&c->sess_msg, UA_WARN, _("Not saved: %s. It stays open here."), err.msg);
 		return;
 	}
 	int mins = minutes(s.ended_ms - s.started_ms);
 	memset(&c->sess, 0, sizeof c->sess);
 	c->in_session = false;
 	ui_pop(&c->loop);
-	say(c, UA_OK, _("The help session was saved (%d min)."), mins);
+	tell(&c->msg, UA_OK, _("The help session was saved (%d min)."), mins);
 }
 
 static enum ui_next session_event(struct ui_loop *l, const struct ui_event *ev)
