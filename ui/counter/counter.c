@@ -1011,8 +1011,12 @@ static void form_draw(struct ui_loop *l)
 		} else if (x->type == FT_CHECKBOX) {
 			v = strcmp(v, "yes") == 0 ? _("Yes") : _("No");
 		}
-		int used = draw_text_marked((int)y, vx, vw - 10, v, UA_TITLE);
-		marked |= !draw_plain_jis(v);
+		/* only what a person or the card wrote is checked against JIS X 0208; dates and
+		 * labels are shown in the staff's language */
+		bool typed = x->type == FT_TEXT || x->type == FT_ADDRESS || x->type == FT_KANA;
+		int used = typed ? draw_text_marked((int)y, vx, vw - 10, v, UA_TITLE) :
+				   draw_text((int)y, vx, vw - 10, v, UA_TITLE);
+		marked |= typed && !draw_plain_jis(v);
 		if (c->cs.vals.from_card[i])
 			draw_text((int)y, vx + used + 1, 9, _("[card]"), UA_OK);
 	}
