@@ -239,6 +239,52 @@ static enum mdg_status parse(uint8_t *p, size_t n, const struct form *f, struct 
 	return MDG_OK;
 }
 
+/* The values of one row on their way to being sealed: the plaintext (locked), room for the
+ * sealed text, the card marks; then the nonce and key id it was sealed with. */
+struct sealing {
+	uint8_t *pt, *ct;
+	size_t pt_len, ct_size, ct_len;
+	char *from_card;
+	uint8_t nonce[KEYRING_NONCE_BYTES];
+	unsigned key_id;
+};
+
+/* Serialises in's values (checked against the form) and makes room for the sealed text. */
+static enum mdg_status sealing_begin(const struct submission_new *in, struct sealing *sl,
+				     struct mdg_err *err)
+{
+	memset(sl, 0, sizeof *sl);
+	enum mdg_status rc = serialise(in, &sl->pt, &sl->pt_len, &sl->from_card, err);
+	if (rc)
+		return rc;
+	sl->ct_size = keyring_sealed_size(sl->pt_len);
+	if (!(sl->ct = malloc(sl->ct_size)))
+		return mdg_err_set(err, MDG_ERR_NOMEM, NULL);
+	return MDG_OK;
+}
+
+/* Seals for row id under the current key (the associated data names the row) and wipes the
+ * plaintext. */
+static enum mdg_status sealing_seal(const struct store *st, const struct keyring *k, int64_t id,
+				    struct sealing *sl, struct mdg_err *err)
+{
+	unsigned char ad[128];
+	size_t ad_len = make_ad(st, id, ad, sizeof ad);
+	enum mdg_status rc = keyring_seal(k, ad, ad_len, sl->pt, sl->pt_len, &sl->key_id, sl->nonce,
+					  sl->ct, sl->ct_size, &sl->ct_len, err);
+	secure_free(sl->pt); /* wipes: the plaintext is not needed past this point */
+	sl->pt = NULL;
+	return rc;
+}
+
+static void sealing_end(struct sealing *sl)
+{
+	secure_free(sl->pt);
+	free(sl->ct);
+	free(sl->from_card);
+	memset(sl, 0, sizeof *sl);
+}
+
 static void target_of(int64_t id, char *buf, size_t size)
 {
 	snprintf(buf, size, "submission:%" PRId64, id);
@@ -262,18 +308,11 @@ enum mdg_status submission_create(struct store *st, const struct keyring *k,
 	if (in->terminal && strlen(in->terminal) > 32)
 		return mdg_err_set(err, MDG_ERR_INVALID, "submission: terminal id too long");
 
-	uint8_t *pt = NULL, *ct = NULL;
-	size_t pt_len = 0, ct_len = 0;
-	char *from_card = NULL;
+	struct sealing sl;
 	sqlite3_stmt *s = NULL;
-	enum mdg_status rc = serialise(in, &pt, &pt_len, &from_card, err);
+	enum mdg_status rc = sealing_begin(in, &sl, err);
 	if (rc)
-		return rc;
-	size_t ct_size = keyring_sealed_size(pt_len);
-	if (!(ct = malloc(ct_size))) {
-		rc = mdg_err_set(err, MDG_ERR_NOMEM, NULL);
 		goto out;
-	}
 	if ((rc = store_begin_write(st, err)))
 		goto out;
 	struct bizclock clock;
@@ -303,15 +342,7 @@ enum mdg_status submission_create(struct store *st, const struct keyring *k,
 	id = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	s = NULL;
-	unsigned char ad[128];
-	size_t ad_len = make_ad(st, id, ad, sizeof ad);
-	uint8_t nonce[KEYRING_NONCE_BYTES];
-	unsigned key_id = 0;
-	if ((rc = keyring_seal(k, ad, ad_len, pt, pt_len, &key_id, nonce, ct, ct_size, &ct_len, err)))
-		goto rollback;
-	secure_free(pt); /* wipes: the plaintext is not needed past this point */
-	pt = NULL;
-	if ((rc = next_seq(st, &seq, err)))
+	if ((rc = sealing_seal(st, k, id, &sl, err)) || (rc = next_seq(st, &seq, err)))
 		goto rollback;
 	int64_t purge_after = clock.ms + (int64_t)in->retention_hours * HOUR_MS;
 	if ((rc = store_prepare(st,
@@ -333,10 +364,10 @@ enum mdg_status submission_create(struct store *st, const struct keyring *k,
 	if (in->terminal)
 		sqlite3_bind_text(s, 10, in->terminal, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 11, in->lang, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 12, (int)key_id);
-	sqlite3_bind_blob(s, 13, nonce, sizeof nonce, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 14, ct, (int)ct_len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 15, from_card, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 12, (int)sl.key_id);
+	sqlite3_bind_blob(s, 13, sl.nonce, sizeof sl.nonce, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 14, sl.ct, (int)sl.ct_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 15, sl.from_card, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 16, status_names[in->status], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 17, purge_after);
 	r = sqlite3_step(s);
@@ -363,9 +394,7 @@ rollback:
 	s = NULL;
 	store_rollback(st);
 out:
-	secure_free(pt);
-	free(ct);
-	free(from_card);
+	sealing_end(&sl);
 	if (rc)
 		mdg_err_prefix(err, "submission");
 	return rc;
@@ -488,18 +517,11 @@ enum mdg_status submission_update(struct store *st, const struct keyring *k, int
 	if (!f || !actor || !*actor)
 		return mdg_err_set(err, MDG_ERR_INVALID, "a submission update needs a form and an actor");
 	struct submission_new in = { .form = f, .vals = vals };
-	uint8_t *pt = NULL, *ct = NULL;
-	size_t pt_len = 0, ct_len = 0;
-	char *from_card = NULL;
+	struct sealing sl;
 	sqlite3_stmt *s = NULL;
-	enum mdg_status rc = serialise(&in, &pt, &pt_len, &from_card, err);
+	enum mdg_status rc = sealing_begin(&in, &sl, err);
 	if (rc)
-		return rc;
-	size_t ct_size = keyring_sealed_size(pt_len);
-	if (!(ct = malloc(ct_size))) {
-		rc = mdg_err_set(err, MDG_ERR_NOMEM, NULL);
 		goto out;
-	}
 	if ((rc = store_begin_write(st, err)))
 		goto out;
 	struct bizclock clock;
@@ -511,16 +533,8 @@ enum mdg_status submission_update(struct store *st, const struct keyring *k, int
 				 m.form_id, f->id);
 		goto rollback;
 	}
-	unsigned char ad[128];
-	size_t ad_len = make_ad(st, id, ad, sizeof ad);
-	uint8_t nonce[KEYRING_NONCE_BYTES];
-	unsigned key_id = 0;
-	if ((rc = keyring_seal(k, ad, ad_len, pt, pt_len, &key_id, nonce, ct, ct_size, &ct_len, err)))
-		goto rollback;
-	secure_free(pt);
-	pt = NULL;
 	int64_t seq;
-	if ((rc = next_seq(st, &seq, err)) ||
+	if ((rc = sealing_seal(st, k, id, &sl, err)) || (rc = next_seq(st, &seq, err)) ||
 	    (rc = store_prepare(st, "UPDATE submissions SET seq = ?, updated_ms = ?, form_version = ?,"
 				    " key_id = ?, nonce = ?, sealed = ?, from_card = ?,"
 				    " status = CASE status WHEN 'draft' THEN 'submitted' ELSE status END"
@@ -529,10 +543,10 @@ enum mdg_status submission_update(struct store *st, const struct keyring *k, int
 	sqlite3_bind_int64(s, 1, seq);
 	sqlite3_bind_int64(s, 2, clock.ms);
 	sqlite3_bind_int(s, 3, f->version);
-	sqlite3_bind_int(s, 4, (int)key_id);
-	sqlite3_bind_blob(s, 5, nonce, sizeof nonce, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, ct, (int)ct_len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, from_card, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, (int)sl.key_id);
+	sqlite3_bind_blob(s, 5, sl.nonce, sizeof sl.nonce, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, sl.ct, (int)sl.ct_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, sl.from_card, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, id);
 	int r = sqlite3_step(s);
 	sqlite3_finalize(s);
@@ -551,9 +565,7 @@ rollback:
 	sqlite3_finalize(s);
 	store_rollback(st);
 out:
-	secure_free(pt);
-	free(ct);
-	free(from_card);
+	sealing_end(&sl);
 	if (rc)
 		mdg_err_prefix(err, "submission");
 	return rc;
