@@ -293,15 +293,9 @@ struct fx {
 
 static int setup(void **state)
 {
-	setenv("TZ", "Asia/Tokyo", 1);
-	tzset();
-	bizdate_reset_cache();
 	struct fx *f = calloc(1, sizeof *f);
-	struct mdg_err err = { 0 };
 	f->dir = test_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/site.db", f->dir);
-	assert_int_equal(secure_init(&err), MDG_OK);
-	assert_int_equal(store_open(f->db, "test-site", 5000, STORE_CREATE, &f->st, &err), MDG_OK);
+	f->st = test_store_new(f->dir, 5000, f->db, sizeof f->db);
 	*state = f;
 	return 0;
 }

@@ -36,15 +36,10 @@ static const struct staff_policy POLICY = { 3, 15 };
 
 static int setup(void **state)
 {
-	setenv("TZ", "Asia/Tokyo", 1);
-	tzset();
-	bizdate_reset_cache();
 	struct fx *f = calloc(1, sizeof *f);
 	struct mdg_err err = { 0 };
 	f->dir = test_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/site.db", f->dir);
-	assert_int_equal(secure_init(&err), MDG_OK);
-	assert_int_equal(store_open(f->db, "test-site", 5000, STORE_CREATE, &f->st, &err), MDG_OK);
+	f->st = test_store_new(f->dir, 5000, f->db, sizeof f->db);
 	assert_int_equal(staff_add_first_admin(f->st, "admin1", "管理 太郎", ADMIN_PIN, 6, T0, &err), MDG_OK);
 	assert_int_equal(staff_add(f->st, "s001", "窓口 花子", ROLE_STAFF, STAFF_PIN, 6, T0, "admin1", &err),
 			 MDG_OK);

@@ -69,18 +69,13 @@ static struct form *load_form(const char *yaml)
 
 static int setup(void **state)
 {
-	setenv("TZ", "Asia/Tokyo", 1);
-	tzset();
-	bizdate_reset_cache();
 	struct fx *f = calloc(1, sizeof *f);
 	struct mdg_err err = { 0 };
 	f->dir = test_tmpdir();
+	f->st = test_store_new(f->dir, 300, f->db, sizeof f->db);
 	snprintf(f->key, sizeof f->key, "%s/site.key", f->dir);
-	snprintf(f->db, sizeof f->db, "%s/site.db", f->dir);
-	assert_int_equal(secure_init(&err), MDG_OK);
 	assert_int_equal(keyring_init(f->key, &err), MDG_OK);
 	assert_int_equal(keyring_load(f->key, &f->k, &err), MDG_OK);
-	assert_int_equal(store_open(f->db, "test-site", 300, STORE_CREATE, &f->st, &err), MDG_OK);
 	f->form = load_form(FORM_V(1, NOTE));
 	assert_int_equal(form_values_init(&f->vals, f->form), 0);
 	form_values_set(&f->vals, F_NAME, NAME, true);

@@ -16,8 +16,11 @@
 
 #include <cmocka.h>
 
+#include "core/bizdate.h"
 #include "core/config.h"
 #include "core/form.h"
+#include "secure/hash.h"
+#include "store/store.h"
 #include "yaml/yamldoc.h"
 
 /* Three services, four counters: counter 1 prefers A then B, counter 2 only B, counter 3 C,
@@ -86,6 +89,21 @@ static inline char *test_tmpdir(void)
 	char *d = mkdtemp(tmpl);
 	assert_non_null(d);
 	return strdup(d);
+}
+
+/* A new site store "test-site" at dir/site.db (its path into db, size bytes), in Japan's time
+ * zone with libsodium ready: what the store tests start from. Caller closes it (store_close). */
+static inline struct store *test_store_new(const char *dir, int busy_ms, char *db, size_t size)
+{
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	bizdate_reset_cache();
+	struct mdg_err err = { 0 };
+	struct store *st = NULL;
+	snprintf(db, size, "%s/site.db", dir);
+	assert_int_equal(secure_init(&err), MDG_OK);
+	assert_int_equal(store_open(db, "test-site", busy_ms, STORE_CREATE, &st, &err), MDG_OK);
+	return st;
 }
 
 static inline void test_rmdir(char *dir)
