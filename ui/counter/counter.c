@@ -80,7 +80,7 @@ struct counter {
 	const char *pick_values[PICK_MAX];
 	bool pick_on[PICK_MAX];
 	size_t n_pick;
-	int pick_focus;
+	size_t pick_focus;
 	bool pick_multi;
 	/* the case */
 	struct counter_case cs;
@@ -229,6 +229,15 @@ static bool may(struct counter *c, enum counter_action a, const char *target)
 		return true;
 	tell(&c->msg, UA_WARN, "%s", _("Your role does not allow this (recorded)."));
 	return false;
+}
+
+/* Up and Down over a list of n rows, stopping at its ends. */
+static void move_row(int key, size_t n, size_t *row)
+{
+	if (key == UK_UP && *row > 0)
+		(*row)--;
+	else if (key == UK_DOWN && *row + 1 < n)
+		(*row)++;
 }
 
 /* The common frame: a bar with the counter, the title, the staff and the clock; a legend at
@@ -815,7 +824,8 @@ static void pick_draw(struct ui_loop *l)
 	draw_fill(y, x, h, w, UA_NORMAL);
 	draw_box(y, x, h, w, UA_FOCUS);
 	draw_text(y + 1, x + 2, w - 4, c->pick_title, UA_TITLE);
-	int first = c->pick_focus >= h - 5 ? c->pick_focus - (h - 5) + 1 : 0;
+	int focus = (int)c->pick_focus;
+	int first = focus >= h - 5 ? focus - (h - 5) + 1 : 0;
 	for (int i = first, row = y + 2; i < (int)c->n_pick && row < y + h - 2; i++, row++) {
 		char line[300], key[4] = "  ";
 		if (i < 9)
@@ -824,7 +834,7 @@ static void pick_draw(struct ui_loop *l)
 			key[0] = '0';
 		snprintf(line, sizeof line, "%s %s%s", key, c->pick_multi ? (c->pick_on[i] ? "[x] " : "[ ] ") : "",
 			 c->pick_labels[i]);
-		draw_text(row, x + 2, w - 4, line, i == c->pick_focus ? UA_FOCUS : UA_NORMAL);
+		draw_text(row, x + 2, w - 4, line, i == focus ? UA_FOCUS : UA_NORMAL);
 	}
 	draw_text(y + h - 2, x + 2, w - 4,
 		  c->pick_multi ? _("Number or Space: choose/unchoose   Enter: done   Esc: cancel") :
@@ -842,19 +852,15 @@ static enum ui_next pick_event(struct ui_loop *l, const struct ui_event *ev)
 			ui_pop(l);
 			return UN_REDRAW;
 		case UK_UP:
-			if (c->pick_focus > 0)
-				c->pick_focus--;
-			return UN_REDRAW;
 		case UK_DOWN:
-			if (c->pick_focus + 1 < (int)c->n_pick)
-				c->pick_focus++;
+			move_row(ev->key, c->n_pick, &c->pick_focus);
 			return UN_REDRAW;
 		case UK_ENTER:
 			if (c->pick_multi) {
 				pick_done(c, -1);
 				return UN_REDRAW;
 			}
-			pick_done(c, c->pick_focus);
+			pick_done(c, (int)c->pick_focus);
 			return UN_REDRAW;
 		default:
 			return UN_NONE;
@@ -868,12 +874,12 @@ static enum ui_next pick_event(struct ui_loop *l, const struct ui_event *ev)
 	else if (ev->ch == '0')
 		i = 9;
 	else if (ev->ch == ' ' && c->pick_multi)
-		i = c->pick_focus;
+		i = (int)c->pick_focus;
 	if (i < 0 || i >= (int)c->n_pick)
 		return UN_NONE;
 	if (c->pick_multi) {
 		c->pick_on[i] = !c->pick_on[i];
-		c->pick_focus = i;
+		c->pick_focus = (size_t)i;
 		return UN_REDRAW;
 	}
 	pick_done(c, i);
@@ -1181,12 +1187,8 @@ static enum ui_next form_event(struct ui_loop *l, const struct ui_event *ev)
 	if (ev->type == UE_KEY) {
 		switch (ev->key) {
 		case UK_UP:
-			if (c->row > 0)
-				c->row--;
-			return UN_REDRAW;
 		case UK_DOWN:
-			if (c->row + 1 < n)
-				c->row++;
+			move_row(ev->key, n, &c->row);
 			return UN_REDRAW;
 		case UK_ENTER: {
 			const struct form_field *x = form_field_at(f, c->row);
@@ -1516,12 +1518,8 @@ static enum ui_next session_event(struct ui_loop *l, const struct ui_event *ev)
 			ui_pop(l);
 			return UN_REDRAW;
 		case UK_UP:
-			if (c->srow > 0)
-				c->srow--;
-			return UN_REDRAW;
 		case UK_DOWN:
-			if (c->srow + 1 < SR_COUNT)
-				c->srow++;
+			move_row(ev->key, SR_COUNT, &c->srow);
 			return UN_REDRAW;
 		case UK_ENTER:
 			switch (c->srow) {
