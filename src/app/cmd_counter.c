@@ -128,55 +128,52 @@ static enum mdg_status open_case(void *ctx, const char *text, bool scanned, stru
 				 struct mdg_err *err)
 {
 	struct counter_app *a = ctx;
-	enum mdg_status rc;
 	memset(c, 0, sizeof *c);
-	bool code = scanned || strncmp(text, "MDG1", 4) == 0;
-	if (code) {
-		struct keyring *ring = NULL;
+	/* the site key, in locked memory for this one operation: the code's MAC and the values */
+	struct keyring *ring = NULL;
+	enum mdg_status rc = keyring_load(a->app.site.cfg->key_file, &ring, err);
+	if (rc)
+		return rc;
+	if (scanned || strncmp(text, "MDG1", 4) == 0) {
 		enum ticketcode_verdict v = TC_MALFORMED;
-		rc = keyring_load(a->app.site.cfg->key_file, &ring, err);
-		if (!rc)
-			rc = queue_verify_code(a->app.site.st, a->app.site.cfg->site_id, keyring_ticket_mac, ring,
-					       text, site_now(), &v, &c->ticket, err);
-		keyring_free(&ring);
-		if (rc)
-			return rc;
+		if ((rc = queue_verify_code(a->app.site.st, a->app.site.cfg->site_id, keyring_ticket_mac,
+					    ring, text, site_now(), &v, &c->ticket, err)))
+			goto out;
 		if (v != TC_VALID) {
 			mlog(MLOG_WARN, "counter %s: a scanned code was refused: %s", a->app.term->id,
 			     ticketcode_verdict_name(v));
-			return mdg_err_set(err, MDG_ERR_INVALID, "%s", ticketcode_verdict_str(v));
+			rc = mdg_err_set(err, MDG_ERR_INVALID, "%s", ticketcode_verdict_str(v));
+			goto out;
 		}
 	} else if ((rc = queue_find(a->app.site.st, text, NULL, site_now(), &c->ticket, err))) {
-		return rc;
+		goto out;
 	}
 	char num[8], target[48];
 	ticket_format_number(c->ticket.service, c->ticket.number, num);
 	snprintf(target, sizeof target, "ticket:%s", num);
-	if ((rc = staff_authorize(a->app.site.st, a->who.id, a->who.role, ACT_SUBMISSION_VIEW, target,
-				  site_now(), err)))
-		return rc;
 	struct submission meta;
 	bool found;
-	if ((rc = submission_of(a, c->ticket.id, &meta, &found, err)) || !found)
-		return rc; /* a ticket without a form: the clerk chooses one */
+	if ((rc = staff_authorize(a->app.site.st, a->who.id, a->who.role, ACT_SUBMISSION_VIEW, target,
+				  site_now(), err)) ||
+	    (rc = submission_of(a, c->ticket.id, &meta, &found, err)) || !found)
+		goto out; /* without a submission, the clerk chooses a form */
 	const struct form *f = forms_find(&a->app.forms, meta.form_id);
-	if (!f)
-		return mdg_err_set(err, MDG_ERR_NOT_FOUND, "the form %s of %s is not installed here",
-				   meta.form_id, num);
-	struct keyring *ring = NULL;
-	if ((rc = keyring_load(a->app.site.cfg->key_file, &ring, err)))
-		return rc;
-	rc = submission_load(a->app.site.st, ring, meta.id, f, a->who.id, site_now(), &meta, &c->vals,
-			     err);
-	keyring_free(&ring);
-	if (rc)
-		return rc;
+	if (!f) {
+		rc = mdg_err_set(err, MDG_ERR_NOT_FOUND, "the form %s of %s is not installed here",
+				 meta.form_id, num);
+		goto out;
+	}
+	if ((rc = submission_load(a->app.site.st, ring, meta.id, f, a->who.id, site_now(), &meta,
+				  &c->vals, err)))
+		goto out;
 	c->form = f;
 	c->submission = meta.id;
 	c->from_kiosk = meta.place == SUB_KIOSK;
 	mlog(MLOG_INFO, "counter %s: %s opened submission %lld of %s", a->app.term->id, a->who.id,
 	     (long long)meta.id, num);
-	return MDG_OK;
+out:
+	keyring_free(&ring);
+	return rc;
 }
 
 static enum mdg_status save(void *ctx, struct counter_case *c, struct mdg_err *err)
