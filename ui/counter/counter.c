@@ -1571,14 +1571,16 @@ static void cardhelp_enter(struct ui_loop *l)
 	cardhelp_load(C(l));
 }
 
-static void tries_line(struct counter *c, int y, int x, int w, const char *what, int tries, int max)
+/* One PIN's tries, wrapped into up to two rows; returns the rows used. */
+static int tries_line(int y, int x, int w, const char *what, int tries, int max)
 {
 	char line[300];
 	if (tries <= 0)
 		snprintf(line, sizeof line, _("%s: LOCKED (needs the PIN reset procedure)"), what);
 	else
 		snprintf(line, sizeof line, _("%s: %d of %d tries left"), what, tries, max);
-	draw_wrap(y, x, w, 1, line, tries <= 0 ? UA_WARN : tries < max ? UA_TITLE : UA_NORMAL);
+	int rows = draw_wrap(y, x, w, 2, line, tries <= 0 ? UA_WARN : tries < max ? UA_TITLE : UA_NORMAL);
+	return rows > 2 ? 2 : rows;
 }
 
 static void cardhelp_draw(struct ui_loop *l)
@@ -1592,11 +1594,11 @@ static void cardhelp_draw(struct ui_loop *l)
 		draw_wrap(y + 1, b.x, b.w, 3, c->card_msg, UA_WARN);
 		return;
 	}
-	tries_line(c, y++, b.x, b.w, _("PIN for forms (4 digits)"), c->cstat.tries_pin, 3);
-	tries_line(c, y++, b.x, b.w, _("PIN for the user certificate (4 digits)"),
-		   c->cstat.tries_jpki_auth, 3);
-	tries_line(c, y++, b.x, b.w, _("Password for the signature certificate (6-16 characters)"),
-		   c->cstat.tries_jpki_sign, 5);
+	y += tries_line(y, b.x, b.w, _("PIN for forms (4 digits)"), c->cstat.tries_pin, 3);
+	y += tries_line(y, b.x, b.w, _("PIN for the user certificate (4 digits)"),
+			 c->cstat.tries_jpki_auth, 3);
+	y += tries_line(y, b.x, b.w, _("Password for the signature certificate (6-16 characters)"),
+			 c->cstat.tries_jpki_sign, 5);
 	y++;
 	char line[400], date[128];
 	char today[BIZDATE_LEN];
